@@ -1,0 +1,55 @@
+package io.chatopshub.dedup;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.Scheduled;
+
+import io.chatopshub.system.HubProperties;
+
+/**
+ * Chooses the store behind de-duplication and shared state ({@code chatops.dedup.store}) and
+ * exposes it to routes as the {@code deliveryIds} idempotent repository.
+ */
+@Configuration(proxyBeanMethods = false)
+class DedupConfiguration {
+
+    @Bean
+    DeliveryIdRepository deliveryIds(StateStore store, DedupProperties properties) {
+        return new DeliveryIdRepository(store, properties.ttl());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "chatops.dedup.store", havingValue = "embedded", matchIfMissing = true)
+    static class Embedded {
+
+        @Bean(destroyMethod = "close")
+        EmbeddedStateStore embeddedStateStore(HubProperties hub, Clock clock) {
+            return new EmbeddedStateStore(hub.dataDir().resolve("state").resolve("state.mv.db"), clock);
+        }
+
+        @Bean
+        EmbeddedStoreSweeper embeddedStoreSweeper(EmbeddedStateStore store) {
+            return new EmbeddedStoreSweeper(store);
+        }
+    }
+
+    /** Drops expired entries so the file does not grow with every delivery ever seen. */
+    static final class EmbeddedStoreSweeper {
+
+        private final EmbeddedStateStore store;
+
+        EmbeddedStoreSweeper(EmbeddedStateStore store) {
+            this.store = store;
+        }
+
+        @Scheduled(fixedDelay = 10, initialDelay = 1, timeUnit = java.util.concurrent.TimeUnit.MINUTES)
+        void sweep() {
+            store.sweep();
+        }
+    }
+
+}

@@ -1,0 +1,132 @@
+package io.chatopshub.dedup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-instance store: H2's MVStore, a persistent map in one file under
+ * {@code chatops.data-dir}. Every change is committed before the call returns, so a key claimed
+ * before an answer is still claimed after the process is killed. Entries carry their expiry
+ * time; expired ones are treated as absent and swept now and then.
+ */
+final class EmbeddedStateStore implements StateStore, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStateStore.class);
+    private static final char SEPARATOR = '\u0000';
+
+    private final MVStore store;
+    private final MVMap<String, String> entries;
+    private final Clock clock;
+
+    EmbeddedStateStore(Path file, Clock clock) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        this.entries = store.openMap("entries");
+        this.clock = clock;
+        LOG.info("Embedded state store at {} ({} entries)", file, entries.size());
+    }
+
+    @Override
+    public synchronized boolean claim(String key, String value, Duration ttl) {
+        if (live(entries.get(key)) != null) {
+            return false;
+        }
+        entries.put(key, encode(value, ttl));
+        store.commit();
+        return true;
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(live(entries.get(key)));
+    }
+
+    @Override
+    public synchronized void put(String key, String value, Duration ttl) {
+        entries.put(key, encode(value, ttl));
+        store.commit();
+    }
+
+    @Override
+    public synchronized boolean replace(String key, String expected, String value, Duration ttl) {
+        String current = live(entries.get(key));
+        if (current == null || !current.equals(expected)) {
+            return false;
+        }
+        entries.put(key, encode(value, ttl));
+        store.commit();
+        return true;
+    }
+
+    @Override
+    public synchronized boolean remove(String key) {
+        String previous = live(entries.remove(key));
+        store.commit();
+        return previous != null;
+    }
+
+    @Override
+    public boolean isReachable() {
+        return !store.isClosed();
+    }
+
+    /** Removes expired entries; returns how many. */
+    synchronized int sweep() {
+        long now = clock.millis();
+        int removed = 0;
+        var cursor = entries.cursor(null);
+        var expired = new java.util.ArrayList<String>();
+        while (cursor.hasNext()) {
+            String key = cursor.next();
+            if (expiry(cursor.getValue()) <= now) {
+                expired.add(key);
+            }
+        }
+        for (String key : expired) {
+            entries.remove(key);
+            removed++;
+        }
+        if (removed > 0) {
+            store.commit();
+        }
+        return removed;
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!store.isClosed()) {
+            store.close();
+        }
+    }
+
+    private String encode(String value, Duration ttl) {
+        return (clock.millis() + ttl.toMillis()) + String.valueOf(SEPARATOR) + (value == null ? "" : value);
+    }
+
+    private String live(String encoded) {
+        if (encoded == null || expiry(encoded) <= clock.millis()) {
+            return null;
+        }
+        return encoded.substring(encoded.indexOf(SEPARATOR) + 1);
+    }
+
+    private static long expiry(String encoded) {
+        return Long.parseLong(encoded.substring(0, encoded.indexOf(SEPARATOR)));
+    }
+}

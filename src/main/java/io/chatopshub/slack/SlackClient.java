@@ -1,0 +1,266 @@
+package io.chatopshub.slack;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.request.chat.ChatPostMessageRequest;
+import com.slack.api.methods.request.chat.ChatUpdateRequest;
+import com.slack.api.methods.request.reactions.ReactionsAddRequest;
+import com.slack.api.util.http.SlackHttpClient;
+import com.slack.api.webhook.WebhookResponse;
+
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.chatopshub.system.DryRun;
+import io.chatopshub.system.PermanentFailureException;
+import io.chatopshub.system.TransientFailureException;
+
+/**
+ * Every call the hub makes to Slack goes through here, on top of the Slack Java SDK.
+ *
+ * <p>It keeps Slack's rules so callers do not have to: posts to one channel are at least one
+ * second apart; after a 429 no request to that method is sent before {@code Retry-After} has
+ * passed, and the call is then retried; an {@code ok:false} answer becomes an exception with its
+ * error code, transient ones retryable. Without a bot token, Web API calls are logged as DRY-RUN.
+ */
+public class SlackClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlackClient.class);
+    private static final int MAX_RATE_LIMIT_WAITS = 5;
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(2);
+    private static final java.util.Set<String> TRANSIENT_ERRORS = java.util.Set.of("ratelimited",
+            "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org");
+
+    private final Slack slack;
+    private final String botToken;
+    private final Clock clock;
+    private final Duration channelSpacing;
+    private final Map<String, AtomicLong> nextPostPerChannel = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> blockedUntilPerMethod = new ConcurrentHashMap<>();
+    private final AtomicLong dryRunTs = new AtomicLong();
+    private volatile RateLimitListener rateLimitListener = method -> {
+    };
+
+    public SlackClient(SlackProperties properties, Clock clock, Duration channelSpacing) {
+        var config = new SlackConfig();
+        String base = properties.url().toString().replaceAll("/+$", "");
+        config.setMethodsEndpointUrlPrefix(base + "/api/");
+        config.setPrettyResponseLoggingEnabled(false);
+        config.setLibraryMaintainerMode(false);
+        var http = new OkHttpClient.Builder()
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(15, TimeUnit.SECONDS)
+                .writeTimeout(15, TimeUnit.SECONDS)
+                .build();
+        this.slack = Slack.getInstance(config, new SlackHttpClient(http));
+        this.botToken = properties.hasBotToken() ? properties.botToken() : null;
+        this.clock = clock;
+        this.channelSpacing = channelSpacing;
+    }
+
+    /** Told of every 429 Slack answers, e.g. to count them. */
+    public void setRateLimitListener(RateLimitListener listener) {
+        this.rateLimitListener = listener;
+    }
+
+    public boolean isDryRun() {
+        return botToken == null;
+    }
+
+    /** {@code chat.postMessage}; {@code threadTs} and {@code blocksJson} may be null. */
+    public PostedMessage postMessage(String channel, String threadTs, String text, String blocksJson) {
+        if (isDryRun()) {
+            DryRun.log("slack", "chat.postMessage", "channel=" + channel + " thread_ts=" + threadTs + " text=" + text
+                    + (blocksJson == null ? "" : " blocks=" + blocksJson));
+            return new PostedMessage(channel, "dry-run." + dryRunTs.incrementAndGet());
+        }
+        var request = ChatPostMessageRequest.builder().token(botToken).channel(channel).threadTs(threadTs)
+                .text(text).blocksAsString(blocksJson).unfurlLinks(false).build();
+        var response = call("chat.postMessage", channel, () -> slack.methods().chatPostMessage(request));
+        return new PostedMessage(response.getChannel() == null ? channel : response.getChannel(), response.getTs());
+    }
+
+    /** {@code chat.update} of a message posted before. */
+    public void updateMessage(String channel, String ts, String text, String blocksJson) {
+        if (isDryRun()) {
+            DryRun.log("slack", "chat.update", "channel=" + channel + " ts=" + ts + " text=" + text
+                    + (blocksJson == null ? "" : " blocks=" + blocksJson));
+            return;
+        }
+        var request = ChatUpdateRequest.builder().token(botToken).channel(channel).ts(ts).text(text)
+                .blocksAsString(blocksJson).build();
+        call("chat.update", null, () -> slack.methods().chatUpdate(request));
+    }
+
+    /** {@code reactions.add}; a reaction that is already there counts as added. */
+    public void addReaction(String channel, String ts, String name) {
+        if (isDryRun()) {
+            DryRun.log("slack", "reactions.add", "channel=" + channel + " timestamp=" + ts + " name=" + name);
+            return;
+        }
+        var request = ReactionsAddRequest.builder().token(botToken).channel(channel).timestamp(ts).name(name).build();
+        try {
+            call("reactions.add", null, () -> slack.methods().reactionsAdd(request));
+        } catch (PermanentFailureException e) {
+            if (!"already_reacted".equals(e.code())) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * POSTs a JSON payload to a {@code response_url} or an incoming webhook. These URLs are
+     * credentials themselves, so they are never logged.
+     */
+    public void postToUrl(String kind, String url, String jsonPayload) {
+        if (url == null || url.isBlank()) {
+            throw new PermanentFailureException("no_url", kind + " has no URL");
+        }
+        if (!url.startsWith("https://") && !url.startsWith("http://")) {
+            throw new PermanentFailureException("bad_url", kind + " URL is not http(s)");
+        }
+        for (int attempt = 0;; attempt++) {
+            awaitMethod(kind);
+            WebhookResponse response;
+            try {
+                response = slack.send(url, jsonPayload);
+            } catch (IOException e) {
+                throw new TransientFailureException(kind + " could not be reached: " + e.getClass().getSimpleName(), e);
+            }
+            int code = response.getCode();
+            if (code >= 200 && code < 300) {
+                return;
+            }
+            if (code == 429) {
+                Duration wait = retryAfter(response.getHeaders() == null ? null
+                        : first(response.getHeaders().get("retry-after"), response.getHeaders().get("Retry-After")));
+                block(kind, wait);
+                if (attempt < MAX_RATE_LIMIT_WAITS) {
+                    continue;
+                }
+                throw new TransientFailureException(kind + " is rate limited", wait);
+            }
+            String detail = response.getBody() == null ? "" : response.getBody().strip();
+            if (code >= 500) {
+                throw new TransientFailureException(kind + " answered " + code + " " + detail, (Duration) null);
+            }
+            throw new PermanentFailureException(detail.isEmpty() ? "http_" + code : detail,
+                    kind + " answered " + code + " " + detail);
+        }
+    }
+
+    private <T extends SlackApiTextResponse> T call(String method, String channel, SlackCall<T> call) {
+        for (int attempt = 0;; attempt++) {
+            awaitMethod(method);
+            if (channel != null) {
+                awaitChannel(channel);
+            }
+            try {
+                T response = call.call();
+                if (response.isOk()) {
+                    return response;
+                }
+                String error = response.getError() == null ? "unknown_error" : response.getError();
+                if (TRANSIENT_ERRORS.contains(error)) {
+                    throw new TransientFailureException("Slack " + method + " failed: " + error, (Duration) null);
+                }
+                throw new PermanentFailureException(error, "Slack " + method + " failed: " + error);
+            } catch (SlackApiException e) {
+                int code = e.getResponse().code();
+                if (code == 429) {
+                    Duration wait = retryAfter(e.getResponse().header("Retry-After"));
+                    LOG.warn("Slack {} answered 429, waiting {} s before trying again", method, wait.toSeconds());
+                    rateLimitListener.rateLimited(method);
+                    block(method, wait);
+                    if (attempt < MAX_RATE_LIMIT_WAITS) {
+                        continue;
+                    }
+                    throw new TransientFailureException("Slack " + method + " is rate limited", wait);
+                }
+                if (code >= 500) {
+                    throw new TransientFailureException("Slack " + method + " answered HTTP " + code, (Duration) null);
+                }
+                throw new PermanentFailureException("http_" + code, "Slack " + method + " answered HTTP " + code);
+            } catch (IOException e) {
+                throw new TransientFailureException("Slack " + method + " could not be reached: "
+                        + e.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private void block(String method, Duration wait) {
+        long until = clock.millis() + wait.toMillis();
+        blockedUntilPerMethod.computeIfAbsent(method, m -> new AtomicLong()).accumulateAndGet(until, Math::max);
+    }
+
+    private void awaitMethod(String method) {
+        AtomicLong blocked = blockedUntilPerMethod.get(method);
+        if (blocked != null) {
+            sleepUntil(blocked.get());
+        }
+    }
+
+    /** Reserves the next free one-second slot of the channel and waits for it. */
+    private void awaitChannel(String channel) {
+        AtomicLong next = nextPostPerChannel.computeIfAbsent(channel, c -> new AtomicLong());
+        long spacing = channelSpacing.toMillis();
+        long slot = next.getAndUpdate(n -> Math.max(n, clock.millis()) + spacing);
+        sleepUntil(Math.max(slot, clock.millis()));
+    }
+
+    private void sleepUntil(long epochMillis) {
+        long wait = epochMillis - clock.millis();
+        while (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientFailureException("interrupted while waiting for Slack's rate limit", (Duration) null);
+            }
+            wait = epochMillis - clock.millis();
+        }
+    }
+
+    private static Duration retryAfter(String header) {
+        try {
+            long seconds = header == null ? 1 : Long.parseLong(header.trim());
+            Duration wait = Duration.ofSeconds(Math.max(1, seconds));
+            return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(1);
+        }
+    }
+
+    private static String first(java.util.List<String> a, java.util.List<String> b) {
+        if (a != null && !a.isEmpty()) {
+            return a.get(0);
+        }
+        return b != null && !b.isEmpty() ? b.get(0) : null;
+    }
+
+    @FunctionalInterface
+    private interface SlackCall<T> {
+        T call() throws IOException, SlackApiException;
+    }
+
+    /** Notified when Slack answers 429. */
+    @FunctionalInterface
+    public interface RateLimitListener {
+        void rateLimited(String method);
+    }
+
+    /** Where a posted message lives, to update it or reply in its thread later. */
+    public record PostedMessage(String channel, String ts) {
+    }
+}

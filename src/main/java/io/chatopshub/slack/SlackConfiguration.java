@@ -1,0 +1,53 @@
+package io.chatopshub.slack;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.chatopshub.system.IntegrationStatus;
+import io.chatopshub.system.Secrets;
+
+/** The Slack Web API client and what the startup report says about Slack. */
+@Configuration(proxyBeanMethods = false)
+class SlackConfiguration {
+
+    /** Slack allows about one message per second per channel. */
+    static final Duration CHANNEL_SPACING = Duration.ofSeconds(1);
+
+    @Bean
+    SlackClient slackClient(SlackProperties properties, Clock clock) {
+        return new SlackClient(properties, clock, CHANNEL_SPACING);
+    }
+
+    @Bean
+    IntegrationStatus slackStatus(SlackProperties properties) {
+        return new IntegrationStatus() {
+            @Override
+            public String name() {
+                return "slack";
+            }
+
+            @Override
+            public Mode mode() {
+                if (!properties.hasSigningSecret()) {
+                    return Mode.DISABLED;
+                }
+                return properties.hasBotToken() ? Mode.CONFIGURED : Mode.DRY_RUN;
+            }
+
+            @Override
+            public String detail() {
+                String inbound = properties.hasSigningSecret() ? "/slack endpoints verify signatures"
+                        : "/slack endpoints refuse every request until chatops.slack.signing-secret is set";
+                String outbound = properties.hasBotToken() ? "Web API at " + properties.url()
+                        : "no bot token, Web API calls logged as DRY-RUN";
+                return inbound + "; " + outbound + "; alert channel "
+                        + (properties.alertChannel() == null || properties.alertChannel().isBlank() ? "not set"
+                                : properties.alertChannel())
+                        + "; incoming webhook " + Secrets.presence(properties.webhookUrl());
+            }
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package io.chatopshub.slack;
+
+import java.net.URI;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Slack credentials and endpoints. Without a signing secret the /slack endpoints refuse every
+ * request; without a bot token every Web API call is logged as DRY-RUN.
+ */
+@Validated
+@ConfigurationProperties("chatops.slack")
+public record SlackProperties(
+        String signingSecret,
+        String botToken,
+        @NotNull @DefaultValue("https://slack.com") URI url,
+        String alertChannel,
+        String webhookUrl) {
+
+    public boolean hasSigningSecret() {
+        return signingSecret != null && !signingSecret.isBlank();
+    }
+
+    public boolean hasBotToken() {
+        return botToken != null && !botToken.isBlank();
+    }
+
+    public boolean hasWebhookUrl() {
+        return webhookUrl != null && !webhookUrl.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "SlackProperties[url=" + url + ", alertChannel=" + alertChannel + ", signingSecret="
+                + (hasSigningSecret() ? "***" : "") + ", botToken=" + (hasBotToken() ? "***" : "")
+                + ", webhookUrl=" + (hasWebhookUrl() ? "***" : "") + "]";
+    }
+}

@@ -1,0 +1,35 @@
+package io.chatopshub.system;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Redelivery and dead-lettering of the hub's queues on the embedded broker. A message whose
+ * work keeps failing comes back after 5 s, 20 s, 80 s, … (at most 10 min) and after
+ * {@link #MAX_DELIVERY_ATTEMPTS} attempts lands in {@code chatops.dlq}, where operators inspect
+ * and replay it. An external broker needs the same address settings (see the README).
+ */
+@Configuration(proxyBeanMethods = false)
+class BrokerConfiguration {
+
+    static final String QUEUES = "chatops.#";
+    static final int MAX_DELIVERY_ATTEMPTS = 6;
+
+    @Bean
+    ArtemisConfigurationCustomizer chatopsAddressSettings() {
+        return configuration -> {
+            configuration.addAddressSetting(QUEUES, new AddressSettings()
+                    .setDeadLetterAddress(SimpleString.of(DeadLetterQueue.QUEUE))
+                    .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
+                    .setRedeliveryDelay(5_000)
+                    .setRedeliveryMultiplier(4)
+                    .setMaxRedeliveryDelay(600_000));
+            configuration.addAddressSetting(DeadLetterQueue.QUEUE, new AddressSettings()
+                    .setMaxDeliveryAttempts(-1)
+                    .setRedeliveryDelay(0));
+        };
+    }
+}

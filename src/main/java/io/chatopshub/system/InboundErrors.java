@@ -1,0 +1,47 @@
+package io.chatopshub.system;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns whatever stopped an inbound request into its answer: 401 for a bad signature or token,
+ * 400 for a body that cannot be understood, 503 when the hub itself cannot accept work right now
+ * (the sender should try again). The body is always the hub's JSON error, never a stack trace.
+ */
+@Component("inboundErrors")
+public class InboundErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundErrors.class);
+
+    public void answer(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status;
+        String error;
+        String message;
+        if (failure instanceof InvalidSignatureException e) {
+            status = 401;
+            error = "unauthorized";
+            message = e.getMessage();
+        } else if (failure instanceof BadRequestException e) {
+            status = 400;
+            error = "bad_request";
+            message = e.getMessage();
+        } else {
+            status = 503;
+            error = "unavailable";
+            message = "The request could not be accepted right now; try again.";
+            LOG.error("route {} could not accept delivery {}: {}", exchange.getFromRouteId(),
+                    exchange.getIn().getHeader("ChatopsDeliveryId"), Secrets.mask(String.valueOf(failure)), failure);
+        }
+        if (status < 500) {
+            LOG.info("route {} refused a request: {} {}", exchange.getFromRouteId(), status, Secrets.mask(message));
+        }
+        var in = exchange.getMessage();
+        in.removeHeaders("*");
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        in.setBody(ErrorResponses.body(error, message));
+    }
+}

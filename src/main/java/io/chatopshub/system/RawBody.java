@@ -1,0 +1,35 @@
+package io.chatopshub.system;
+
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Access to the request body exactly as it arrived, captured by the inbound filter before any
+ * parsing, for signature checks and for parsing that must not be influenced by Camel's own
+ * form handling.
+ */
+public final class RawBody {
+
+    static final String ATTRIBUTE = "io.chatopshub.rawBody";
+
+    private RawBody() {
+    }
+
+    public static byte[] of(Exchange exchange) {
+        Message in = exchange.getIn();
+        HttpServletRequest request = in.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request != null && request.getAttribute(ATTRIBUTE) instanceof byte[] bytes) {
+            return bytes;
+        }
+        byte[] body = in.getBody(byte[].class);
+        return body == null ? new byte[0] : body;
+    }
+
+    public static String asString(Exchange exchange) {
+        return new String(of(exchange), StandardCharsets.UTF_8);
+    }
+}
