@@ -58,6 +58,7 @@ public class SlackClient {
         config.setMethodsEndpointUrlPrefix(base + "/api/");
         config.setPrettyResponseLoggingEnabled(false);
         config.setLibraryMaintainerMode(false);
+        config.setStatsEnabled(false);
         var http = new OkHttpClient.Builder()
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(15, TimeUnit.SECONDS)

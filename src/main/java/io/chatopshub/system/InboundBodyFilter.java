@@ -137,6 +137,17 @@ class InboundBodyFilter extends OncePerRequestFilter {
                     java.nio.charset.StandardCharsets.UTF_8));
         }
 
+        /**
+         * Form bodies are reported as opaque bytes so that no framework decodes them into
+         * parameters or headers on its own; the hub parses them from the raw bytes.
+         */
+        @Override
+        public String getContentType() {
+            String type = super.getContentType();
+            return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+                    ? "application/octet-stream" : type;
+        }
+
         @Override
         public int getContentLength() {
             return body.length;
