@@ -55,6 +55,9 @@ final class DynamoDbStateStore implements StateStore {
     static final String VALUE = "val";
     static final String EXPIRES_AT = "expiresAt";
 
+    /** Readiness probes give up after a second or two; an answer after that is no answer. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
     /** A new on-demand table is active within seconds; the SDK's default waits 20 s per poll. */
     private static final WaiterOverrideConfiguration TABLE_WAIT = WaiterOverrideConfiguration.builder()
             .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(1)))
@@ -135,7 +138,8 @@ final class DynamoDbStateStore implements StateStore {
     @Override
     public boolean isReachable() {
         try {
-            client.describeTable(describe -> describe.tableName(table));
+            client.describeTable(describe -> describe.tableName(table)
+                    .overrideConfiguration(o -> o.apiCallTimeout(PROBE_TIMEOUT)));
             return true;
         } catch (RuntimeException unreachable) {
             LOG.debug("DynamoDB table {} not reachable: {}", table, unreachable.toString());

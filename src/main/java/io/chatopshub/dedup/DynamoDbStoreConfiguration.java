@@ -30,17 +30,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 @EnableConfigurationProperties({DedupProperties.class, AwsProperties.class})
 class DynamoDbStoreConfiguration {
 
-    /** Bounds every call, also the readiness probe, well below a Kubernetes probe's patience. */
+    /**
+     * Bounds every call well below the deadlines of the routes that claim keys. Worker routes
+     * retry transient failures with their own backoff, so the SDK's retries stay few.
+     */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+    private static final int ATTEMPTS = 3;
 
     @Bean
     DynamoDbClient dedupDynamoDbClient(AwsProperties aws, ObjectProvider<AwsCredentialsProvider> credentials) {
+        return client(aws, credentials.getIfAvailable(() -> DefaultCredentialsProvider.builder().build()));
+    }
+
+    static DynamoDbClient client(AwsProperties aws, AwsCredentialsProvider credentials) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .region(region(aws))
-                .credentialsProvider(credentials.getIfAvailable(() -> DefaultCredentialsProvider.builder().build()))
-                .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT));
+                .credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)
+                        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                        .retryStrategy(retry -> retry.maxAttempts(ATTEMPTS)));
         if (aws.endpoint() != null) {
             builder.endpointOverride(aws.endpoint());
         }
