@@ -2,6 +2,7 @@ package io.chatopshub.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,7 +32,7 @@ class DynamoDbStateStoreTests {
 
     @BeforeAll
     static void createTable() {
-        new DynamoDbStateStore(DynamoDbLocal.client(), TABLE, java.time.Clock.systemUTC()).ensureTable(true);
+        new DynamoDbStateStore(DynamoDbLocal.client(), TABLE, Clock.systemUTC()).ensureTable(true);
     }
 
     @BeforeEach
