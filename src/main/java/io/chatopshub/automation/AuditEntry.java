@@ -1,0 +1,103 @@
+package io.chatopshub.automation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One line of the runbook audit trail: a decision or an outcome, with enough of the request on
+ * every line that each line can be read alone.
+ *
+ * @param time when this was recorded
+ * @param event what happened
+ * @param requestId the request (Slack trigger id)
+ * @param teamId Slack team of the requester
+ * @param userId Slack user who asked
+ * @param channelId where it was asked
+ * @param runbook runbook name
+ * @param parameters parameters, credential-looking values masked when written
+ * @param reason why it was refused, or what failed
+ * @param approvedBy who approved
+ * @param rejectedBy who rejected
+ * @param jobName Azure job name
+ * @param outcome final job status
+ * @param requestedAt when the person asked
+ * @param startedAt when the job started running in Azure
+ * @param endedAt when it ended
+ * @param durationSeconds from request to end, for outcomes
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AuditEntry(Instant time, Event event, String requestId, String teamId, String userId, String channelId,
+                         String runbook, Map<String, String> parameters, String reason, String approvedBy,
+                         String rejectedBy, String jobName, String outcome, Instant requestedAt, Instant startedAt,
+                         Instant endedAt, Long durationSeconds) {
+
+    public enum Event {
+        ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED
+    }
+
+    public static AuditEntry allowed(RunbookRequest request) {
+        return of(Event.ALLOWED, request, null, null, null, null);
+    }
+
+    public static AuditEntry refused(RunbookRequest request, String reason) {
+        return of(Event.REFUSED, request, reason, null, null, null);
+    }
+
+    public static AuditEntry approvalRequested(RunbookRequest request) {
+        return of(Event.APPROVAL_REQUESTED, request, null, null, null, null);
+    }
+
+    public static AuditEntry approved(RunbookRequest request, String approverId) {
+        return of(Event.APPROVED, request, null, approverId, null, null);
+    }
+
+    public static AuditEntry rejected(RunbookRequest request, String rejecterId) {
+        return of(Event.REJECTED, request, null, null, rejecterId, null);
+    }
+
+    public static AuditEntry expired(RunbookRequest request) {
+        return of(Event.EXPIRED, request, "nobody approved in time", null, null, null);
+    }
+
+    public static AuditEntry started(RunbookRequest request, AutomationJob job) {
+        return of(Event.STARTED, request, null, null, null, job);
+    }
+
+    /** The job reached a final status (or one that needs a person). */
+    public static AuditEntry finished(RunbookRequest request, AutomationJob job) {
+        return of(Event.FINISHED, request, job.exception(), null, null, job);
+    }
+
+    /** The hub could not start or follow the job, e.g. Azure refused the credentials. */
+    public static AuditEntry failed(RunbookRequest request, String reason) {
+        return of(Event.FAILED, request, reason, null, null, null);
+    }
+
+    private static AuditEntry of(Event event, RunbookRequest request, String reason, String approvedBy,
+                                 String rejectedBy, AutomationJob job) {
+        String outcome = null;
+        Instant started = null;
+        Instant ended = null;
+        Long duration = null;
+        if (job != null) {
+            outcome = job.statusText() != null ? job.statusText() : job.status().azureName();
+            started = job.startTime();
+            ended = job.endTime();
+            if (ended != null && request.requestedAt() != null) {
+                duration = Duration.between(request.requestedAt(), ended).toSeconds();
+            }
+        }
+        return new AuditEntry(null, event, request.requestId(), request.teamId(), request.userId(),
+                request.channelId(), request.runbook(), request.parameters(), reason, approvedBy, rejectedBy,
+                request.jobName(), outcome, request.requestedAt(), started, ended, duration);
+    }
+
+    AuditEntry stamped(Instant now) {
+        return new AuditEntry(now, event, requestId, teamId, userId, channelId, runbook,
+                parameters == null ? null : ParameterMasking.mask(parameters), reason, approvedBy, rejectedBy,
+                jobName, outcome, requestedAt, startedAt, endedAt, durationSeconds);
+    }
+}

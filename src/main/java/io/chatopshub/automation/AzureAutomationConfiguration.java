@@ -1,0 +1,46 @@
+package io.chatopshub.automation;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.chatopshub.system.IntegrationStatus;
+
+/**
+ * Runbooks from Slack: who may run what (policy), the Azure client, and the audit trail that
+ * records both. The Azure client works without credentials too, logging what it would send.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AzureProperties.class)
+class AzureAutomationConfiguration {
+
+    @Bean
+    IntegrationStatus azureAutomationStatus(AzureProperties properties) {
+        return AzureIntegrationStatus.of(properties);
+    }
+
+    @Bean
+    RunbookPolicy runbookPolicy(AzureProperties properties) {
+        return new RunbookPolicy(properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    AzureAutomationClient azureAutomationClient(AzureProperties properties, CamelContext camelContext) {
+        return new AzureAutomationClient(properties, camelContext);
+    }
+
+    @Bean
+    AuditTrail runbookAuditTrail(@Value("${chatops.data-dir:./data}") Path dataDir) {
+        return new AuditTrail(dataDir, Clock.systemUTC());
+    }
+
+    @Bean
+    AuditEndpoint auditEndpoint(AuditTrail runbookAuditTrail) {
+        return new AuditEndpoint(runbookAuditTrail);
+    }
+}

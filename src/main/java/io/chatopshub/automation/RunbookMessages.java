@@ -1,0 +1,238 @@
+package io.chatopshub.automation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.chatopshub.automation.AzureProperties.Runbook;
+
+/**
+ * The Slack messages of a runbook run, as {@code {"text":…,"blocks":[…]}} payloads that
+ * {@code chat.postMessage}, {@code chat.update} and {@code response_url} all accept once the
+ * caller adds {@code channel}/{@code ts}. Everything a person typed is escaped, and values of
+ * credential-looking parameters are shown as {@code ***}.
+ */
+public final class RunbookMessages {
+
+    public static final String APPROVE_ACTION = "runbook.approve";
+    public static final String REJECT_ACTION = "runbook.reject";
+    /** Slack refuses section text longer than this. */
+    static final int SECTION_LIMIT = 3000;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final DateTimeFormatter FALLBACK_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private RunbookMessages() {
+    }
+
+    /** The one channel message that is updated as the job moves on. */
+    public static ObjectNode progress(RunbookRequest request, AutomationJob job) {
+        JobStatus status = job.status();
+        String statusWord = status == JobStatus.UNKNOWN && job.statusText() != null ? job.statusText() : status.azureName();
+        ObjectNode message = message(status.emoji() + " " + request.runbook() + ": " + statusWord);
+        ArrayNode blocks = message.withArray("blocks");
+        blocks.add(section(status.emoji() + " *" + Mrkdwn.escape(request.runbook()) + "* is *"
+                + Mrkdwn.escape(statusWord) + "*\n" + whoAndWhen(request)));
+        if (status.needsPerson()) {
+            blocks.add(section(":warning: The job is *" + statusWord + "* and waits for someone to look at it in the "
+                    + "Azure portal; it will not finish by itself."));
+        }
+        if (job.exception() != null && !job.exception().isBlank()) {
+            blocks.add(section("*Error*\n" + codeBlock(job.exception(), 1000).text()));
+        }
+        StringBuilder context = new StringBuilder("Job `").append(Mrkdwn.escape(request.jobName())).append('`');
+        if (job.startTime() != null) {
+            context.append(" · started ").append(date(job.startTime()));
+        }
+        if (job.endTime() != null) {
+            context.append(" · ended ").append(date(job.endTime()));
+        }
+        blocks.add(context(context.toString()));
+        if (job.dryRun()) {
+            blocks.add(context("DRY-RUN: Azure credentials are not set, nothing ran in Azure."));
+        }
+        return message;
+    }
+
+    /** Asks the channel for a second person; the buttons carry the request id. */
+    public static ObjectNode approvalRequest(RunbookRequest request, Duration timeout) {
+        ObjectNode message = message(request.runbook() + " needs approval");
+        ArrayNode blocks = message.withArray("blocks");
+        blocks.add(section(":raised_hand: *" + Mrkdwn.escape(request.runbook()) + "* needs approval\n"
+                + whoAndWhen(request)));
+        blocks.add(context("Someone else who may run it must approve within " + humanDuration(timeout) + "."));
+        ObjectNode actions = blocks.addObject().put("type", "actions").put("block_id", "runbook.approval");
+        ArrayNode elements = actions.putArray("elements");
+        elements.add(button("Approve", APPROVE_ACTION, "primary", request.requestId()));
+        elements.add(button("Reject", REJECT_ACTION, "danger", request.requestId()));
+        return message;
+    }
+
+    /** Replaces the approval request once someone approved it; the buttons are gone. */
+    public static ObjectNode approved(RunbookRequest request, String approverId) {
+        return resolved(request, ":white_check_mark: Approved by <@" + Mrkdwn.escape(approverId) + ">",
+                request.runbook() + " approved");
+    }
+
+    public static ObjectNode rejected(RunbookRequest request, String rejecterId) {
+        return resolved(request, ":no_entry_sign: Rejected by <@" + Mrkdwn.escape(rejecterId) + ">; it did not run.",
+                request.runbook() + " rejected");
+    }
+
+    public static ObjectNode expired(RunbookRequest request, Duration timeout) {
+        return resolved(request, ":hourglass: Nobody approved it within " + humanDuration(timeout) + "; it did not run.",
+                request.runbook() + " approval expired");
+    }
+
+    /**
+     * The job output, for the thread of the progress message. Long output keeps its end, where
+     * results and errors usually are, and says how much was left out.
+     */
+    public static ObjectNode output(RunbookRequest request, AutomationJob job, String output) {
+        ObjectNode message = message("Output of " + request.runbook());
+        ArrayNode blocks = message.withArray("blocks");
+        if (output == null || output.isBlank()) {
+            blocks.add(section("_The job wrote no output._"));
+            return message;
+        }
+        Block block = codeBlock(output, SECTION_LIMIT);
+        blocks.add(section(block.text()));
+        if (block.cut()) {
+            blocks.add(context(":scissors: Output cut: showing the last " + block.shown() + " of "
+                    + block.total() + " characters. The whole output is in the Azure portal under job `"
+                    + Mrkdwn.escape(job.name()) + "`."));
+        }
+        return message;
+    }
+
+    /** The ephemeral answer to {@code /runbook} or {@code /runbook help}. */
+    public static ObjectNode help(List<Runbook> runnable) {
+        StringBuilder text = new StringBuilder();
+        if (runnable.isEmpty()) {
+            text.append("No runbook can be run by you in this channel.");
+        } else {
+            text.append("*Runbooks you can run here*\n");
+            for (Runbook runbook : runnable) {
+                text.append("• `").append(Mrkdwn.escape(runbook.name())).append('`');
+                if (runbook.restrictsParameters() && !runbook.parameters().isEmpty()) {
+                    text.append(' ').append(runbook.parameters().stream()
+                            .map(p -> Mrkdwn.escape(p) + "=…").collect(Collectors.joining(" ")));
+                }
+                if (runbook.approval()) {
+                    text.append(" _(needs approval)_");
+                }
+                text.append('\n');
+            }
+            text.append("Usage: `/runbook <name> key=value …`; quote values with spaces: `message=\"hello world\"`");
+        }
+        return ephemeral(text.toString());
+    }
+
+    /** An ephemeral answer carrying a refusal or a parse error, already in mrkdwn. */
+    public static ObjectNode ephemeral(String mrkdwn) {
+        ObjectNode message = NODES.objectNode();
+        message.put("response_type", "ephemeral");
+        message.put("text", mrkdwn);
+        return message;
+    }
+
+    private static ObjectNode resolved(RunbookRequest request, String outcome, String fallback) {
+        ObjectNode message = message(fallback);
+        ArrayNode blocks = message.withArray("blocks");
+        blocks.add(section("*" + Mrkdwn.escape(request.runbook()) + "*\n" + whoAndWhen(request)));
+        blocks.add(context(outcome));
+        return message;
+    }
+
+    private static String whoAndWhen(RunbookRequest request) {
+        StringBuilder text = new StringBuilder("Requested by <@").append(Mrkdwn.escape(request.userId())).append('>');
+        if (request.requestedAt() != null) {
+            text.append(' ').append(date(request.requestedAt()));
+        }
+        Map<String, String> shown = ParameterMasking.mask(request.parameters());
+        if (shown.isEmpty()) {
+            text.append("\nNo parameters");
+        } else {
+            text.append("\nParameters: ").append(shown.entrySet().stream()
+                    .map(e -> Mrkdwn.escape(e.getKey()) + "=" + Mrkdwn.code(e.getValue()))
+                    .collect(Collectors.joining(", ")));
+        }
+        return text.toString();
+    }
+
+    private static String date(Instant instant) {
+        return "<!date^" + instant.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK_TIME.format(instant) + ">";
+    }
+
+    private static String humanDuration(Duration duration) {
+        if (duration.toMinutes() >= 60 && duration.toMinutesPart() == 0) {
+            return duration.toHours() + (duration.toHours() == 1 ? " hour" : " hours");
+        }
+        if (duration.toSeconds() >= 60 && duration.toSecondsPart() == 0) {
+            return duration.toMinutes() + (duration.toMinutes() == 1 ? " minute" : " minutes");
+        }
+        return duration.toSeconds() + " seconds";
+    }
+
+    private record Block(String text, boolean cut, int shown, int total) {
+    }
+
+    /**
+     * A code block of at most {@code limit} characters after escaping, keeping the end of the
+     * text; triple backticks inside are broken up so they cannot end the block early.
+     */
+    private static Block codeBlock(String raw, int limit) {
+        String safe = raw.replace("```", "`\u200B`\u200B`");
+        int budget = limit - 6;
+        StringBuilder kept = new StringBuilder();
+        int used = 0;
+        int i = safe.length();
+        while (i > 0) {
+            int start = Character.isLowSurrogate(safe.charAt(i - 1)) && i >= 2 ? i - 2 : i - 1;
+            String piece = Mrkdwn.escape(safe.substring(start, i));
+            if (used + piece.length() > budget) {
+                break;
+            }
+            kept.insert(0, piece);
+            used += piece.length();
+            i = start;
+        }
+        boolean cut = i > 0;
+        return new Block("```" + kept + "```", cut, safe.length() - i, safe.length());
+    }
+
+    private static ObjectNode message(String fallbackText) {
+        ObjectNode message = NODES.objectNode();
+        message.put("text", fallbackText);
+        message.putArray("blocks");
+        return message;
+    }
+
+    private static ObjectNode section(String mrkdwn) {
+        ObjectNode section = NODES.objectNode().put("type", "section");
+        section.putObject("text").put("type", "mrkdwn").put("text", mrkdwn);
+        return section;
+    }
+
+    private static ObjectNode context(String mrkdwn) {
+        ObjectNode context = NODES.objectNode().put("type", "context");
+        context.putArray("elements").addObject().put("type", "mrkdwn").put("text", mrkdwn);
+        return context;
+    }
+
+    private static ObjectNode button(String label, String actionId, String style, String value) {
+        ObjectNode button = NODES.objectNode().put("type", "button").put("action_id", actionId)
+                .put("style", style).put("value", value);
+        button.putObject("text").put("type", "plain_text").put("text", label);
+        return button;
+    }
+}
