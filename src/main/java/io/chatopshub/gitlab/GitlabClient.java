@@ -83,7 +83,7 @@ public class GitlabClient {
         ProjectRef project = target.projectRef();
         String call = "POST " + baseUrl + "/api/v4/projects/" + project.apiSegment() + "/trigger/pipeline";
         if (!target.hasTriggerToken()) {
-            DryRun.log("gitlab", call, "token=(not set) ref=" + target.ref() + " variables[RELEASE]=true"
+            DryRun.log("gitlab", call, "token=*** (no trigger-token configured) ref=" + target.ref() + " variables[RELEASE]=true"
                     + " variables[channel]=" + channel + " variables[timestamp]=" + threadTs
                     + " variables[CHATOPS_REQUEST_ID]=" + requestId + " (project " + target.project() + ")");
             return Pipeline.dryRun();
