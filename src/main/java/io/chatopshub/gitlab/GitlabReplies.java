@@ -113,7 +113,7 @@ public final class GitlabReplies {
             case SUCCESS -> " succeeded";
             case FAILED -> " failed";
             case CANCELED -> " was canceled";
-            case SKIPPED -> " was skipped: nothing was deployed";
+            case SKIPPED -> " was skipped, nothing was deployed";
         };
         String took = r.durationSeconds() == null || r.status() == PipelineResult.Status.SKIPPED ? ""
                 : " in " + duration(r.durationSeconds());
