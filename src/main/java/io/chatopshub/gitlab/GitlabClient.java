@@ -173,7 +173,7 @@ public class GitlabClient {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof HttpTimeoutException) {
                 return new TransientFailureException("GitLab did not answer the trigger for " + project
-                        + " within " + readTimeout.toSeconds() + " s", e);
+                        + " within " + (readTimeout.toMillis() < 1000 ? readTimeout.toMillis() + " ms" : readTimeout.toSeconds() + " s"), e);
             }
         }
         return new TransientFailureException("the connection to GitLab broke while triggering " + project, e);

@@ -38,10 +38,14 @@ class GitlabReleasesTests {
     void start() {
         gitlab = new WireMockServer(options().dynamicPort());
         gitlab.start();
+        build(Duration.ofSeconds(5));
+    }
+
+    void build(Duration readTimeout) {
         DeployTarget web = new DeployTarget("C0RELEASE", null, "web", "ops/web", "main", "glptt-web");
         DeployTarget api = new DeployTarget("C0RELEASE", null, "api", "ops/api", "main", "glptt-api");
         GitlabProperties p = new GitlabProperties(gitlab.baseUrl(), "hook", Duration.ofMinutes(2),
-                Duration.ofSeconds(2), Duration.ofMillis(500), List.of(web, api));
+                Duration.ofSeconds(2), readTimeout, List.of(web, api));
         guard = new ReleaseGuard(store, p.releaseGuard(), clock);
         releases = new GitlabReleases(new DeployTargets(p.deployTargets()), new GitlabClient(p, RestClient.builder()),
                 guard, new ReleaseRequests(store, Duration.ofDays(1), clock), p.url(), clock);
@@ -103,6 +107,7 @@ class GitlabReleasesTests {
 
     @Test
     void redeliveryAfterAnUnansweredTriggerDoesNotTriggerAgain() {
+        build(Duration.ofMillis(300));
         gitlab.stubFor(post(urlMatching(".*"))
                 .willReturn(aResponse().withStatus(201).withBody(CREATED).withFixedDelay(1500)));
 
