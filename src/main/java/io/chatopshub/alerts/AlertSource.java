@@ -1,5 +1,7 @@
 package io.chatopshub.alerts;
 
+import java.util.Locale;
+
 /** Where an alert came from; part of every correlation key so two sources never share state. */
 public enum AlertSource {
     MACKEREL,
@@ -7,6 +9,6 @@ public enum AlertSource {
 
     /** Lower-case form used in state store keys and log lines. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -2,6 +2,7 @@ package io.chatopshub.backlog;
 
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.IntegrationStatus;
+import io.chatopshub.system.Secrets;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +31,7 @@ class BacklogConfiguration {
         }
         return new BacklogStatus(IntegrationStatus.Mode.DRY_RUN, "chatops.backlog.url "
                 + (properties.url() == null ? "not set" : "set") + ", chatops.backlog.api-key "
-                + io.chatopshub.system.Secrets.presence(properties.apiKey()) + ": issue calls are logged only");
+                + Secrets.presence(properties.apiKey()) + ": issue calls are logged only");
     }
 
     record BacklogStatus(Mode mode, String detail) implements IntegrationStatus {

@@ -37,7 +37,7 @@ public record CloudwatchProperties(
             Pattern.compile(snsUrlPattern);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("chatops.cloudwatch.sns-url-pattern is not a valid regular expression: "
-                    + e.getDescription(), e);
+                    + e.getDescription() + " near index " + e.getIndex());
         }
     }
 

@@ -96,7 +96,7 @@ public class SnsMessageVerifier {
             throw new BadRequestException("SNS raw message delivery is not supported: turn it off on the subscription");
         }
         SnsMessage message = parse(body);
-        String algorithm = ALGORITHMS.get(message.signatureVersion());
+        String algorithm = message.signatureVersion() == null ? null : ALGORITHMS.get(message.signatureVersion());
         if (algorithm == null) {
             throw new InvalidSignatureException("Unsupported SNS SignatureVersion");
         }

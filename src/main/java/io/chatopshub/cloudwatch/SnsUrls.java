@@ -2,6 +2,7 @@ package io.chatopshub.cloudwatch;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -49,7 +50,7 @@ final class SnsUrls {
                 || uri.getRawFragment() != null) {
             return null;
         }
-        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         return scheme.equals("https") || scheme.equals("http") ? uri : null;
     }
 }
