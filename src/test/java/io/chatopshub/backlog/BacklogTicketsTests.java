@@ -236,7 +236,7 @@ class BacklogTicketsTests {
     @Test
     void twoWorkersHandlingTheSameNewAlertAtOnceOpenOneIssue() throws Exception {
         backlog.stubFor(post(urlPathEqualTo("/api/v2/issues")).willReturn(aResponse().withStatus(201)
-                .withFixedDelay(800).withBody("{\"id\":1001,\"issueKey\":\"OPS-42\"}")));
+                .withFixedDelay(1500).withBody("{\"id\":1001,\"issueKey\":\"OPS-42\"}")));
         Alert warning = mackerel("alert-warning-host.json");
         Alert critical = mackerel("alert-critical-host.json");
         ExecutorService pool = Executors.newFixedThreadPool(2);
