@@ -59,6 +59,9 @@ public abstract class HubIntegrationTest {
         registry.add("chatops.slack.bot-token", () -> BOT_TOKEN);
         registry.add("chatops.slack.url", slackApi::baseUrl);
         registry.add("chatops.slack.alert-channel", () -> "CALERTS");
+        // several hubs live in one test JVM: their MBeans get unique names
+        registry.add("spring.jmx.enabled", () -> "true");
+        registry.add("spring.jmx.unique-names", () -> "true");
     }
 
     @AfterAll
@@ -67,7 +70,7 @@ public abstract class HubIntegrationTest {
     }
 
     @BeforeEach
-    void resetSlack() {
+    protected void resetSlack() {
         slackApi.resetAll();
         slackApi.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/api/chat\\.(postMessage|update)"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json")
