@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
+import io.chatopshub.system.DeadLetterQueue;
 import io.chatopshub.system.Secrets;
 
 /**
@@ -58,19 +59,25 @@ class DeliveryLog extends EventNotifierSupport {
             return;
         }
         boolean failed = event instanceof CamelEvent.ExchangeFailedEvent;
-        LoggingEventBuilder line = failed && kind == Kind.INBOUND ? LOG.atWarn() : LOG.atInfo();
+        String outcome = outcome(kind, exchange, failed);
+        LoggingEventBuilder line = switch (outcome) {
+            case "error", "rolled-back", "dead-lettered" -> LOG.atWarn();
+            default -> LOG.atInfo();
+        };
         StringBuilder message = new StringBuilder("delivery");
         List<Object> args = new ArrayList<>();
         field(line, message, args, "route", exchange.getFromRouteId());
         field(line, message, args, "delivery_id", DeliveryIdCapture.deliveryId(exchange));
-        field(line, message, args, "outcome", outcome(kind, exchange, failed));
+        field(line, message, args, "outcome", outcome);
         field(line, message, args, "latency_ms", exchange.getClock().elapsed());
         if (kind == Kind.INBOUND) {
             field(line, message, args, "status", status(exchange));
         } else {
             field(line, message, args, "attempt", exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class));
+            Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+            field(line, message, args, "retries", retries == null || retries == 0 ? null : retries);
         }
-        Throwable failure = failure(exchange);
+        Throwable failure = outcome.equals("done") || outcome.equals("accepted") ? null : failure(exchange);
         if (failure != null) {
             field(line, message, args, "failure",
                     failure.getClass().getSimpleName() + ": " + Secrets.mask(String.valueOf(failure.getMessage())));
@@ -123,7 +130,7 @@ class DeliveryLog extends EventNotifierSupport {
         if (failed || exchange.isRollbackOnly()) {
             return "rolled-back";
         }
-        return exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) != null ? "dead-lettered" : "done";
+        return Boolean.TRUE.equals(exchange.getProperty(DeadLetterQueue.PARKED, Boolean.class)) ? "dead-lettered" : "done";
     }
 
     private static Integer status(Exchange exchange) {
