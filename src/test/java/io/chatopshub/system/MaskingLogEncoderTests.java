@@ -14,9 +14,9 @@ import ch.qos.logback.core.CoreConstants;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 import org.springframework.core.env.Environment;
 import org.springframework.mock.env.MockEnvironment;
