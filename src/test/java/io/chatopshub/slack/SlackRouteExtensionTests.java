@@ -85,11 +85,28 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
     }
 
     @Test
+    void aCommandRouteThatSetsNoAnswerIsAnsweredDoneRatherThanWithTheTextTyped() throws Exception {
+        var answer = postSlackCommand(command("/noted", "restart the web tier", "C0OPS", "U0ALICE"));
+
+        assertThat(Json.readObject(answer.body())).isEqualTo(Json.readObject(
+                "{\"response_type\":\"ephemeral\",\"text\":\"Done.\"}"));
+    }
+
+    @Test
+    void aFailingCommandRouteGetsAnApologyNotAnError() throws Exception {
+        var answer = postSlackCommand(command("/broken", "", "C0OPS", "U0ALICE"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(Json.readObject(answer.body()).path("text").asText())
+                .isEqualTo("Sorry, `/broken` failed; the hub's log says why.");
+    }
+
+    @Test
     void anUnknownCommandListsTheKnownOnesIncludingTheYamlOnes() throws Exception {
         var answer = postSlackCommand(command("/frobnicate", "now", "C0OPS", "U0ALICE"));
 
         assertThat(Json.readObject(answer.body()).path("text").asText()).isEqualTo(
-                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/scale`, `/slow`, `/test`.");
+                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/broken`, `/noted`, `/scale`, `/slow`, `/test`.");
     }
 
     @Test
@@ -118,6 +135,16 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
     }
 
     @Test
+    void aMentionRouteThatLeavesItsBodyAloneRepliesNothing() throws Exception {
+        long before = exchangesOf("slack-mention-quiet");
+        postSlackEvent(eventCallback("Ev0QUIET1", mention("U0ALICE", "C0OPS", "1700000104.000100", "quiet please")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> exchangesOf("slack-mention-quiet") - before == 1);
+        Thread.sleep(500);
+        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    }
+
+    @Test
     void theShippedStatusMentionAnswersInTheThread() throws Exception {
         postSlackEvent(eventCallback("Ev0STATUS1", mention("U0ALICE", "C0OPS", "1700000102.000100", "status")));
 
@@ -138,10 +165,11 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
                         .withFormParam("thread_ts", equalTo("1700000103.000100"))
                         .withFormParam("text", equalTo("Here is what I can do in this channel:\n"
                                 + "• `@hub ping` – answers pong with what followed the keyword\n"
+                                + "• `@hub quiet` – only logs; the body it was given stays as it was\n"
                                 + "• `@hub status` – says that the hub is up and how many routes it runs\n"
                                 + "• `@hub よろしく` – say hello\n"
                                 + "• send me a direct message and I echo it back, with its files and links\n"
-                                + "• slash commands: `/blocks`, `/scale`, `/slow`, `/test`"))));
+                                + "• slash commands: `/blocks`, `/broken`, `/noted`, `/scale`, `/slow`, `/test`"))));
     }
 
     private long exchangesOf(String routeId) throws Exception {
