@@ -30,6 +30,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,6 +47,9 @@ class RunbookFlowTests extends HubIntegrationTest {
 
     static final AzureStubs azure = new AzureStubs();
     static final String MESSAGE_TS = "1700000000.000100";
+
+    @Autowired
+    ProducerTemplate producer;
 
     @DynamicPropertySource
     static void azureProperties(DynamicPropertyRegistry registry) {
@@ -301,6 +306,62 @@ class RunbookFlowTests extends HubIntegrationTest {
         assertThat(Duration.between(puts.get(0).getRequest().getLoggedDate().toInstant(),
                 puts.get(1).getRequest().getLoggedDate().toInstant())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("thread_ts", absent()));
+    }
+
+    @Test
+    void aSuspendedJobIsCalledOutAsNeedingAPersonOnce() throws Exception {
+        var fields = command("/runbook", "Restart-WebApp", AzureStubs.OPS, "U0ALICE");
+        String jobName = JobNames.fromTriggerId(fields.get("trigger_id"));
+        azure.jobGoesThrough(jobName, List.of("Suspended", "Suspended", "Stopped"), "");
+
+        postSlackCommand(fields);
+        awaitOutputPosted();
+
+        assertThat(formValues("/api/chat.update", "text"))
+                .containsExactly(":double_vertical_bar: Restart-WebApp: Suspended", ":octagonal_sign: Restart-WebApp: Stopped");
+        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("thread_ts", equalTo(MESSAGE_TS))
+                .withFormParam("text", equalTo(":warning: <!here> `Restart-WebApp` is *Suspended* and needs a person: "
+                        + "open job `" + jobName + "` in the Azure portal to resume or stop it.")));
+        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update"))
+                .withFormParam("blocks", containing("waits for someone to look at it")));
+        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("blocks", containing("The job wrote no output.")));
+    }
+
+    @Test
+    void aStartDeliveredTwicePostsOneProgressMessageAndCreatesTheJobOnce() throws Exception {
+        String triggerId = "13345224609." + System.nanoTime() + ".twice";
+        RunbookRequest request = RunbookRequest.fromTrigger(triggerId, "Restart-WebApp", Map.of("AppName", "web"),
+                "T0123456", AzureStubs.OPS, "U0ALICE", java.time.Instant.now());
+        azure.jobGoesThrough(request.jobName(), List.of("Running", "Completed"), "once");
+        Map<String, Object> headers = Map.of(RunbookHeaders.STEP, RunbookHeaders.STEP_START,
+                RunbookHeaders.REQUEST_ID, triggerId);
+
+        // two copies, as a broker redelivers after a crash or a replay from the dead-letter queue
+        producer.sendBodyAndHeaders("jms:queue:chatops.automation.runbooks", StateJson.write(request), headers);
+        producer.sendBodyAndHeaders("jms:queue:chatops.automation.runbooks", StateJson.write(request), headers);
+        awaitOutputPosted();
+        Thread.sleep(1000);
+
+        azure.arm.verify(1, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(request.jobName()))));
+        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("thread_ts", absent()));
+        assertThat(formValues("/api/chat.update", "text"))
+                .containsExactly(":runner: Restart-WebApp: Running", ":white_check_mark: Restart-WebApp: Completed");
+        slackApi.verify(2, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+        assertThat(auditEvents(triggerId)).containsExactly("FINISHED", "STARTED");
+    }
+
+    @Test
+    void theHelpReplyToAMentionListsTheRunbooksThisPersonMayRunHere() throws Exception {
+        postSlackEvent(eventCallback("Ev0RBHELP" + System.nanoTime(),
+                mention("U0ALICE", AzureStubs.OPS, "1700000100.000100", "help")));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                        .withFormParam("thread_ts", equalTo("1700000100.000100"))
+                        .withFormParam("text", containing("• `/runbook <name> key=value …` – run an Azure Automation "
+                                + "runbook: `Restart-WebApp`, `Rotate-Keys` (needs approval)\n"))));
     }
 
     @Test
