@@ -52,6 +52,7 @@ class RunbookDurabilityTests extends HubIntegrationTest {
     @DynamicPropertySource
     static void azureProperties(DynamicPropertyRegistry registry) {
         azure.properties("300ms", "2s").forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("chatops.azure.tracking-limit", () -> "2s");
     }
 
     @AfterAll
@@ -94,6 +95,28 @@ class RunbookDurabilityTests extends HubIntegrationTest {
                         + "it expired; nobody approved it within 2 seconds.\"}"))));
         assertThat(azure.arm.getAllServeEvents()).isEmpty();
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update")));
+    }
+
+    @Test
+    void aJobRunningLongerThanTheTrackingLimitIsNoLongerFollowedAndTheMessageSaysSo() throws Exception {
+        var fields = command("/runbook", "Restart-WebApp", AzureStubs.OPS, "U0ALICE");
+        String jobName = JobNames.fromTriggerId(fields.get("trigger_id"));
+        azure.jobGoesThrough(jobName, List.of("Running"), "never read");
+
+        postSlackCommand(fields);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                        .withFormParam("thread_ts", equalTo(RunbookFlowTests.MESSAGE_TS))
+                        .withFormParam("text", equalTo(":hourglass: The hub stopped watching this job after 2 seconds; "
+                                + "its status here may be out of date. Look it up in the Azure portal."))));
+        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update"))
+                .withFormParam("text", equalTo(":runner: Restart-WebApp: Running"))
+                .withFormParam("blocks", containing("stopped watching this job after 2 seconds")));
+        int polls = polls(jobName);
+        Thread.sleep(1000);
+        assertThat(polls(jobName)).as("no polls after giving up").isEqualTo(polls);
+        azure.arm.verify(0, getRequestedFor(urlEqualTo(AzureStubs.outputUrl(jobName))));
     }
 
     @Test
