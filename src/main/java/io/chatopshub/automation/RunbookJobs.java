@@ -101,7 +101,7 @@ public class RunbookJobs {
             }
             String status = statusText(job);
             if (!status.equals(tracked.status())) {
-                update(tracked, job, List.of());
+                update(tracked, job);
             }
             tracked = swap(key, tracked, tracked.tracking(status, clock.instant()));
             audit.record(AuditEntry.started(request, job));
@@ -156,7 +156,7 @@ public class RunbookJobs {
         }
         String status = statusText(job);
         if (!status.equals(tracked.status())) {
-            update(tracked, job, List.of());
+            update(tracked, job);
             if (job.status().needsPerson()) {
                 slack.postMessage(tracked.channel(), tracked.ts(), RunbookMessages.needsPerson(request, job), null);
             }
@@ -224,10 +224,8 @@ public class RunbookJobs {
                 tracked.status());
     }
 
-    private void update(TrackedJob tracked, AutomationJob job, List<String> extra) {
-        List<String> notes = new ArrayList<>(notes(tracked));
-        notes.addAll(extra);
-        ObjectNode message = RunbookMessages.progress(tracked.request(), job, notes);
+    private void update(TrackedJob tracked, AutomationJob job) {
+        ObjectNode message = RunbookMessages.progress(tracked.request(), job, notes(tracked));
         slack.updateMessage(tracked.channel(), tracked.ts(), message.path("text").asText(), message.get("blocks").toString());
     }
 

@@ -30,6 +30,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -50,6 +51,9 @@ class RunbookFlowTests extends HubIntegrationTest {
 
     @Autowired
     ProducerTemplate producer;
+
+    @Autowired
+    EmbeddedActiveMQ broker;
 
     @DynamicPropertySource
     static void azureProperties(DynamicPropertyRegistry registry) {
@@ -350,6 +354,20 @@ class RunbookFlowTests extends HubIntegrationTest {
                 .containsExactly(":runner: Restart-WebApp: Running", ":white_check_mark: Restart-WebApp: Completed");
         slackApi.verify(2, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
         assertThat(auditEvents(triggerId)).containsExactly("FINISHED", "STARTED");
+    }
+
+    @Test
+    void aPollScheduledTwiceIsQueuedOnceAndDeliveredLater() throws Exception {
+        String jobName = "poll-twice-" + System.nanoTime();
+        var queue = broker.getActiveMQServer().locateQueue("chatops.automation.jobs");
+        long scheduledBefore = queue.getScheduledCount();
+        Map<String, Object> headers = Map.of(RunbookHeaders.JOB_NAME, jobName, RunbookHeaders.POLL_SEQ, 7,
+                RunbookHeaders.DUE_AT, System.currentTimeMillis() + 60_000);
+
+        producer.sendBodyAndHeaders("direct:automation-schedule-poll", "", headers);
+        producer.sendBodyAndHeaders("direct:automation-schedule-poll", "", headers);
+
+        assertThat(queue.getScheduledCount() - scheduledBefore).isEqualTo(1);
     }
 
     @Test
