@@ -42,7 +42,7 @@ class SlackConversationTests extends HubIntegrationTest {
                         .withFormParam("text", equalTo("Here is what I can do in this channel:\n"
                                 + "• `@hub よろしく` – say hello\n"
                                 + "• send me a direct message and I echo it back, with its files and links\n"
-                                + "• slash commands: `/test`"))));
+                                + "• slash commands: `/runbook`, `/test`"))));
     }
 
     @Test
