@@ -43,7 +43,7 @@ class SlackConversationTests extends HubIntegrationTest {
                                 + "• `@hub status` – says that the hub is up and how many routes it runs\n"
                                 + "• `@hub よろしく` – say hello\n"
                                 + "• send me a direct message and I echo it back, with its files and links\n"
-                                + "• slash commands: `/scale`, `/test`"))));
+                                + "• slash commands: `/runbook`, `/scale`, `/test`"))));
     }
 
     @Test

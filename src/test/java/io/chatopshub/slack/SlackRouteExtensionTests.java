@@ -106,7 +106,7 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
         var answer = postSlackCommand(command("/frobnicate", "now", "C0OPS", "U0ALICE"));
 
         assertThat(Json.readObject(answer.body()).path("text").asText()).isEqualTo(
-                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/broken`, `/noted`, `/scale`, `/slow`, `/test`.");
+                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/test`.");
     }
 
     @Test
@@ -169,7 +169,7 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
                                 + "• `@hub status` – says that the hub is up and how many routes it runs\n"
                                 + "• `@hub よろしく` – say hello\n"
                                 + "• send me a direct message and I echo it back, with its files and links\n"
-                                + "• slash commands: `/blocks`, `/broken`, `/noted`, `/scale`, `/slow`, `/test`"))));
+                                + "• slash commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/test`"))));
     }
 
     private long exchangesOf(String routeId) throws Exception {
