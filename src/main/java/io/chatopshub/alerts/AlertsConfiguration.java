@@ -1,0 +1,10 @@
+package io.chatopshub.alerts;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+/** Binds the alert grouping settings, which the grouping routes read. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AlertsProperties.class)
+class AlertsConfiguration {
+}

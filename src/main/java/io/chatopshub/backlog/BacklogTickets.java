@@ -1,0 +1,294 @@
+package io.chatopshub.backlog;
+
+import io.chatopshub.alerts.Alert;
+import io.chatopshub.alerts.AlertStatus;
+import io.chatopshub.dedup.StateStore;
+import io.chatopshub.system.DryRun;
+import io.chatopshub.system.TransientFailureException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Backlog issue per incident: the first notification that is not OK opens it, a later
+ * status change comments on it, an identical repeat does nothing, and OK comments and closes it.
+ *
+ * <p>The incident key to issue mapping lives in the shared {@link StateStore} under
+ * {@code backlog:<source>:<key>}, with one of three values:
+ * {@code creating} (a worker is opening the issue), {@code open|<issueKey>|<STATUS>|<changedAt>}
+ * and {@code closed|<issueKey>|<changedAt>} (kept a while so late, out-of-order notifications of a
+ * closed incident do not reopen it; SNS does not keep order).
+ *
+ * <p>Exactly one issue per incident, also with several workers: a worker must win
+ * {@code claim(key, "creating")} before it creates an issue; the others get a
+ * {@link TransientFailureException} and are retried once the mapping exists. Before creating, the
+ * winner searches Backlog for an open issue whose description holds the exact alert id, so a
+ * mapping that was lost (expired, store reset) is found again rather than duplicated.
+ *
+ * <p>A crash between creating the issue and writing the mapping leaves the {@code creating} claim
+ * behind. It expires after {@link #CLAIM_TTL}; until then redeliveries of the notification are
+ * answered with a retry, and the first one after that wins the claim, finds the created issue by
+ * the keyword search and adopts it. The choice trades up to two minutes of delay after a crash for
+ * never opening a second issue, and needs no transaction across Backlog and the store. The other
+ * writes are done call-first, mapping-second, so a crash repeats a comment rather than losing it.
+ */
+public class BacklogTickets {
+
+    /** Longer than the slowest create call (connect 10 s + read 30 s), short enough to recover quickly. */
+    static final Duration CLAIM_TTL = Duration.ofMinutes(2);
+    /** Open incidents rarely last this long; past it the keyword search finds the issue again. */
+    static final Duration MAPPING_TTL = Duration.ofDays(30);
+    /** How long a closed incident still ignores late notifications. */
+    static final Duration CLOSED_TTL = Duration.ofDays(1);
+    static final Duration BUSY_RETRY = Duration.ofSeconds(10);
+    static final String CREATING = "creating";
+    /** Issue key of a closed marker written for an OK that found no issue, so a late older alarm stays ignored. */
+    private static final String NO_ISSUE = "-";
+    private static final int MAX_ROUNDS = 5;
+    private static final int SUMMARY_LIMIT = 255;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    private static final Logger LOG = LoggerFactory.getLogger(BacklogTickets.class);
+
+    private final BacklogClient client;
+    private final StateStore store;
+    private final Clock clock;
+
+    public BacklogTickets(BacklogClient client, StateStore store, Clock clock) {
+        this.client = client;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Applies one alert notification to its Backlog issue.
+     *
+     * @throws TransientFailureException Backlog is busy or down, or another worker is opening the
+     *                                   issue of this incident right now: retry later
+     * @throws io.chatopshub.system.PermanentFailureException Backlog refused the request
+     */
+    public TicketOutcome handle(Alert alert) {
+        if (!client.configured()) {
+            return dryRun(alert);
+        }
+        String key = stateKey(alert);
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Optional<String> value = store.get(key);
+            if (value.isEmpty()) {
+                if (alert.status() == AlertStatus.OK) {
+                    return closeFound(alert);
+                }
+                if (store.claim(key, CREATING, CLAIM_TTL)) {
+                    return openClaimed(key, alert);
+                }
+                continue;
+            }
+            String current = value.get();
+            if (current.equals(CREATING)) {
+                throw new TransientFailureException("Backlog issue for " + describe(alert)
+                        + " is being opened by another worker", BUSY_RETRY);
+            }
+            Mapping mapping = Mapping.parse(current);
+            if (mapping == null) {
+                LOG.warn("Dropping unreadable Backlog mapping for {}", describe(alert));
+                store.remove(key);
+                continue;
+            }
+            if (mapping.closed()) {
+                if (alert.status() == AlertStatus.OK || isOlder(alert.changedAt(), mapping.changedAt())
+                        || Objects.equals(alert.changedAt(), mapping.changedAt())) {
+                    String issueKey = NO_ISSUE.equals(mapping.issueKey()) ? null : mapping.issueKey();
+                    return TicketOutcome.of(TicketOutcome.Action.UNCHANGED, issueKey, client.issueUrl(issueKey));
+                }
+                if (store.replace(key, current, CREATING, CLAIM_TTL)) {
+                    return openClaimed(key, alert);
+                }
+                continue;
+            }
+            return updateOpen(key, current, mapping, alert);
+        }
+        throw new TransientFailureException("Backlog mapping for " + describe(alert) + " kept changing", BUSY_RETRY);
+    }
+
+    private TicketOutcome updateOpen(String key, String current, Mapping mapping, Alert alert) {
+        String issueKey = mapping.issueKey();
+        if (alert.status() == mapping.status() || isOlder(alert.changedAt(), mapping.changedAt())) {
+            return TicketOutcome.of(TicketOutcome.Action.UNCHANGED, issueKey, client.issueUrl(issueKey));
+        }
+        if (alert.status() == AlertStatus.OK) {
+            client.closeIssue(issueKey, comment(alert, mapping.status()));
+            store.put(key, Mapping.closed(issueKey, alert.changedAt()), CLOSED_TTL);
+            LOG.info("Closed Backlog issue {} for {}", issueKey, describe(alert));
+            return TicketOutcome.of(TicketOutcome.Action.CLOSED, issueKey, client.issueUrl(issueKey));
+        }
+        client.addComment(issueKey, comment(alert, mapping.status()));
+        store.replace(key, current, Mapping.open(issueKey, alert.status(), alert.changedAt()), MAPPING_TTL);
+        LOG.info("Commented on Backlog issue {} for {}", issueKey, describe(alert));
+        return TicketOutcome.of(TicketOutcome.Action.COMMENTED, issueKey, client.issueUrl(issueKey));
+    }
+
+    private TicketOutcome openClaimed(String key, Alert alert) {
+        try {
+            Optional<BacklogIssue> existing = findExisting(alert);
+            if (existing.isPresent()) {
+                String issueKey = existing.get().issueKey();
+                client.addComment(issueKey, comment(alert, null));
+                store.put(key, Mapping.open(issueKey, alert.status(), alert.changedAt()), MAPPING_TTL);
+                LOG.info("Found Backlog issue {} again for {}", issueKey, describe(alert));
+                return TicketOutcome.of(TicketOutcome.Action.COMMENTED, issueKey, client.issueUrl(issueKey));
+            }
+            BacklogIssue created = client.createIssue(summary(alert), description(alert))
+                    .orElseThrow(() -> new IllegalStateException("Backlog returned no issue"));
+            store.put(key, Mapping.open(created.issueKey(), alert.status(), alert.changedAt()), MAPPING_TTL);
+            LOG.info("Opened Backlog issue {} for {}", created.issueKey(), describe(alert));
+            return TicketOutcome.of(TicketOutcome.Action.OPENED, created.issueKey(), client.issueUrl(created.issueKey()));
+        } catch (RuntimeException e) {
+            if (store.get(key).filter(CREATING::equals).isPresent()) {
+                store.remove(key);
+            }
+            throw e;
+        }
+    }
+
+    private TicketOutcome closeFound(Alert alert) {
+        Optional<BacklogIssue> existing = findExisting(alert);
+        if (existing.isEmpty()) {
+            if (alert.changedAt() != null) {
+                store.claim(stateKey(alert), Mapping.closed(NO_ISSUE, alert.changedAt()), CLOSED_TTL);
+            }
+            return TicketOutcome.of(TicketOutcome.Action.NOTHING_OPEN, null, Optional.empty());
+        }
+        String issueKey = existing.get().issueKey();
+        client.closeIssue(issueKey, comment(alert, null));
+        store.put(stateKey(alert), Mapping.closed(issueKey, alert.changedAt()), CLOSED_TTL);
+        LOG.info("Closed Backlog issue {} (found by search) for {}", issueKey, describe(alert));
+        return TicketOutcome.of(TicketOutcome.Action.CLOSED, issueKey, client.issueUrl(issueKey));
+    }
+
+    /** Backlog's keyword search is full-text; only an issue naming this exact alert id counts. */
+    Optional<BacklogIssue> findExisting(Alert alert) {
+        String idLine = "Alert ID: " + alert.key();
+        String sourceLine = "Source: " + alert.source().id();
+        return client.findOpenIssues(alert.key()).stream()
+                .filter(issue -> issue.description() != null && issue.issueKey() != null)
+                .filter(issue -> issue.description().lines().map(String::strip)
+                        .anyMatch(idLine::equals))
+                .filter(issue -> issue.description().lines().map(String::strip)
+                        .anyMatch(sourceLine::equals))
+                .min(Comparator.comparingLong(BacklogIssue::id));
+    }
+
+    private TicketOutcome dryRun(Alert alert) {
+        if (alert.status() == AlertStatus.OK) {
+            DryRun.log("backlog", "close issue", describe(alert) + " would be closed with: " + comment(alert, null));
+        } else {
+            client.createIssue(summary(alert), description(alert));
+        }
+        return TicketOutcome.of(TicketOutcome.Action.DRY_RUN, null, Optional.empty());
+    }
+
+    static String stateKey(Alert alert) {
+        return "backlog:" + alert.source().id() + ":" + alert.key();
+    }
+
+    /** {@code critical@web-01 - CPU usage (occurred at 2026-11-21 10:00 UTC)}. */
+    String summary(Alert alert) {
+        Instant occurred = alert.occurredAt() != null ? alert.occurredAt()
+                : alert.changedAt() != null ? alert.changedAt() : clock.instant();
+        String target = alert.target() == null || alert.target().isBlank() ? "" : "@" + alert.target();
+        String title = alert.title() == null || alert.title().isBlank() ? alert.key() : alert.title();
+        String tail = " (occurred at " + TIME.format(occurred) + ")";
+        String head = alert.status().label() + target + " - " + title;
+        if (head.length() + tail.length() > SUMMARY_LIMIT) {
+            head = head.substring(0, Math.max(0, SUMMARY_LIMIT - tail.length() - 1)) + "…";
+        }
+        return (head + tail).replace('\n', ' ');
+    }
+
+    static String description(Alert alert) {
+        var text = new StringBuilder();
+        line(text, "Alert", alert.title());
+        line(text, "Status", alert.status().label());
+        line(text, "Target", alert.target());
+        line(text, "Reason", alert.reason());
+        line(text, "Occurred at", alert.occurredAt() == null ? null : TIME.format(alert.occurredAt()));
+        text.append('\n');
+        line(text, "Alert URL", alert.alertUrl());
+        line(text, "Host URL", alert.hostUrl());
+        line(text, "Alert ID", alert.key());
+        line(text, "Source", alert.source().id());
+        return text.toString();
+    }
+
+    private static String comment(Alert alert, AlertStatus previous) {
+        var text = new StringBuilder();
+        String now = alert.status().label();
+        if (alert.status() == AlertStatus.OK) {
+            text.append("Recovered").append(previous == null ? "" : " (was " + previous.label() + ")").append(": ok");
+        } else {
+            text.append("Status ").append(previous == null ? "is now " : "changed from " + previous.label() + " to ")
+                    .append(now);
+        }
+        text.append('\n');
+        line(text, "Reason", alert.reason());
+        line(text, "At", alert.changedAt() == null ? null : TIME.format(alert.changedAt()));
+        line(text, "Alert URL", alert.alertUrl());
+        return text.toString().stripTrailing();
+    }
+
+    private static void line(StringBuilder text, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            text.append(name).append(": ").append(value.replace('\n', ' ')).append('\n');
+        }
+    }
+
+    private static boolean isOlder(Instant candidate, Instant recorded) {
+        return candidate != null && recorded != null && candidate.isBefore(recorded);
+    }
+
+    private static String describe(Alert alert) {
+        return alert.source().id() + " alert " + alert.key();
+    }
+
+    /** The parsed value of a mapping entry. */
+    record Mapping(boolean closed, String issueKey, AlertStatus status, Instant changedAt) {
+
+        static String open(String issueKey, AlertStatus status, Instant changedAt) {
+            return "open|" + issueKey + "|" + status.name() + "|" + millis(changedAt);
+        }
+
+        static String closed(String issueKey, Instant changedAt) {
+            return "closed|" + issueKey + "|" + millis(changedAt);
+        }
+
+        static Mapping parse(String value) {
+            String[] parts = value.split("\\|", -1);
+            try {
+                if (parts.length == 4 && parts[0].equals("open") && !parts[1].isEmpty()) {
+                    return new Mapping(false, parts[1], AlertStatus.valueOf(parts[2]), instant(parts[3]));
+                }
+                if (parts.length == 3 && parts[0].equals("closed") && !parts[1].isEmpty()) {
+                    return new Mapping(true, parts[1], AlertStatus.OK, instant(parts[2]));
+                }
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            return null;
+        }
+
+        private static String millis(Instant time) {
+            return time == null ? "-" : Long.toString(time.toEpochMilli());
+        }
+
+        private static Instant instant(String millis) {
+            return millis.equals("-") ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.chatopshub.cloudwatch;
+
+import io.chatopshub.system.IntegrationStatus;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** CloudWatch alarms arrive through SNS; with no allowed topic every delivery is refused. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CloudwatchProperties.class)
+class CloudwatchConfiguration {
+
+    @Bean
+    SnsMessageVerifier snsMessageVerifier(CloudwatchProperties properties) {
+        return new SnsMessageVerifier(properties, Clock.systemUTC());
+    }
+
+    @Bean
+    IntegrationStatus cloudwatchIntegrationStatus(CloudwatchProperties properties) {
+        return properties.enabled()
+                ? new CloudwatchStatus(IntegrationStatus.Mode.CONFIGURED,
+                        properties.topicArns().size() + " SNS topic(s) allowed, certificate URLs must match "
+                                + properties.snsUrlPattern())
+                : new CloudwatchStatus(IntegrationStatus.Mode.DISABLED,
+                        "chatops.cloudwatch.topic-arns is empty, POST /hooks/cloudwatch refuses every topic");
+    }
+
+    record CloudwatchStatus(Mode mode, String detail) implements IntegrationStatus {
+        @Override
+        public String name() {
+            return "cloudwatch";
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.chatopshub.mackerel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatopshub.alerts.Alert;
+import io.chatopshub.alerts.AlertSource;
+import io.chatopshub.alerts.AlertStatus;
+import io.chatopshub.system.BadRequestException;
+import io.chatopshub.system.InvalidSignatureException;
+import io.chatopshub.system.Secrets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Authentication and reading of Mackerel webhook deliveries.
+ *
+ * <p>Mackerel documents that items may be added to its payloads at any time, and host-less
+ * alerts (external, expression, service monitors) carry no {@code host} at all, some not even an
+ * {@code alert.id}; so every field is optional here and only a body that is not a JSON object, or
+ * an alert with neither id nor URL to key it on, is refused.
+ */
+public class MackerelWebhook {
+
+    private static final Pattern ALERT_URL_ID = Pattern.compile("/alerts/([A-Za-z0-9_-]+)/?$");
+    /** Epoch values above this are milliseconds ({@code createdAt}); below, seconds. */
+    private static final long MILLIS_THRESHOLD = 100_000_000_000L;
+
+    private final MackerelProperties properties;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public MackerelWebhook(MackerelProperties properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * Checks the {@code token} query parameter in constant time.
+     *
+     * @throws InvalidSignatureException when it is missing or wrong, or no token is configured
+     */
+    public void checkToken(String token) {
+        if (!properties.enabled()) {
+            throw new InvalidSignatureException("Mackerel webhook is disabled: chatops.mackerel.webhook-token is not set");
+        }
+        if (!Secrets.constantTimeEquals(properties.webhookToken(), token)) {
+            throw new InvalidSignatureException("Mackerel webhook token is missing or wrong");
+        }
+    }
+
+    /** @throws BadRequestException when the body is not a JSON object or an alert cannot be keyed */
+    public MackerelEvent parse(String body) {
+        JsonNode root;
+        try {
+            root = body == null ? null : mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("Mackerel body is not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException("Mackerel body is not a JSON object");
+        }
+        String event = text(root, "event");
+        if (event == null) {
+            return new MackerelEvent.Ignored("");
+        }
+        return switch (event) {
+            case "alert" -> new MackerelEvent.AlertNotification(alert(root));
+            case "alertGroup" -> new MackerelEvent.AlertGroupNotification(alertGroup(root));
+            case "sample" -> new MackerelEvent.Sample(text(root, "message"));
+            default -> new MackerelEvent.Ignored(event);
+        };
+    }
+
+    private Alert alert(JsonNode root) {
+        JsonNode alert = root.path("alert");
+        if (!alert.isObject()) {
+            throw new BadRequestException("Mackerel alert event without an alert object");
+        }
+        String url = text(alert, "url");
+        String id = text(alert, "id");
+        if (id == null && url != null) {
+            var m = ALERT_URL_ID.matcher(url);
+            id = m.find() ? m.group(1) : null;
+        }
+        if (id == null) {
+            throw new BadRequestException("Mackerel alert has neither alert.id nor an alert URL to key it on");
+        }
+        String rawStatus = text(alert, "status");
+        AlertStatus status = AlertStatus.fromMackerel(rawStatus);
+
+        JsonNode host = root.path("host");
+        JsonNode service = root.path("service");
+        String target = host.isObject() ? text(host, "name") : null;
+        if (target == null && service.isObject()) {
+            target = text(service, "name");
+        }
+
+        Instant occurred = epoch(alert.get("openedAt"));
+        if (occurred == null) {
+            occurred = epoch(alert.get("createdAt"));
+        }
+        Instant changed = epoch(alert.get("statusChangedAt"));
+        if (changed == null) {
+            changed = epoch(alert.get("closedAt"));
+        }
+        if (changed == null) {
+            changed = occurred;
+        }
+
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("event", "alert");
+        details.put("type", text(root, "type"));
+        details.put("orgName", text(root, "orgName"));
+        details.put("status", rawStatus);
+        details.put("isOpen", scalar(alert.get("isOpen")));
+        details.put("trigger", text(alert, "trigger"));
+        details.put("metricLabel", text(alert, "metricLabel"));
+        details.put("metricValue", scalar(alert.get("metricValue")));
+        details.put("monitorOperator", text(alert, "monitorOperator"));
+        details.put("warningThreshold", scalar(alert.get("warningThreshold")));
+        details.put("criticalThreshold", scalar(alert.get("criticalThreshold")));
+        details.put("memo", text(root, "memo"));
+        details.put("imageUrl", text(root, "imageUrl"));
+        if (host.isObject()) {
+            details.put("hostId", text(host, "id"));
+            details.put("hostStatus", text(host, "status"));
+        }
+        if (service.isObject()) {
+            details.put("service", text(service, "name"));
+        }
+        JsonNode user = root.path("user");
+        if (user.isObject()) {
+            details.put("closedBy", text(user, "screenName"));
+        }
+
+        String statusChangedAt = scalar(alert.get("statusChangedAt"));
+        String dedupKey = "mackerel:" + id + ":" + (rawStatus == null ? "" : rawStatus) + ":"
+                + (statusChangedAt == null ? "" : statusChangedAt);
+        String title = text(alert, "monitorName");
+        return new Alert(AlertSource.MACKEREL, id, status,
+                title == null ? "Mackerel " + (text(root, "type") == null ? "alert" : text(root, "type") + " alert") : title,
+                target, reason(root, alert, status), url, host.isObject() ? text(host, "url") : null,
+                occurred, changed, details, dedupKey);
+    }
+
+    /** The message Mackerel wrote, or a metric sentence built from the threshold fields. */
+    private static String reason(JsonNode root, JsonNode alert, AlertStatus status) {
+        String message = text(root, "message");
+        if (message != null && !message.isBlank()) {
+            return message;
+        }
+        String label = text(alert, "metricLabel");
+        if (label == null) {
+            return null;
+        }
+        var text = new StringBuilder(label);
+        String value = scalar(alert.get("metricValue"));
+        if (value != null) {
+            text.append(' ').append(value);
+        }
+        String threshold = scalar(alert.get(status == AlertStatus.WARNING ? "warningThreshold" : "criticalThreshold"));
+        String operator = text(alert, "monitorOperator");
+        if (operator != null && threshold != null && status != AlertStatus.OK) {
+            text.append(' ').append(operator).append(' ').append(threshold);
+        }
+        return text.toString();
+    }
+
+    private Alert alertGroup(JsonNode root) {
+        JsonNode group = root.path("alertGroup");
+        String id = group.isObject() ? text(group, "id") : null;
+        if (id == null) {
+            throw new BadRequestException("Mackerel alertGroup event without alertGroup.id");
+        }
+        JsonNode setting = root.path("alertGroupSetting");
+        String rawStatus = text(group, "status");
+        Instant created = epoch(group.get("createdAt"));
+        Instant closed = epoch(group.get("closedAt"));
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("event", "alertGroup");
+        details.put("orgName", text(root, "orgName"));
+        details.put("status", rawStatus);
+        details.put("alertGroupSettingUrl", text(setting, "url"));
+        details.put("memo", text(setting, "memo"));
+        String name = text(setting, "name");
+        String dedupKey = "mackerel:alertGroup:" + id + ":" + (rawStatus == null ? "" : rawStatus) + ":"
+                + (closed != null ? closed.getEpochSecond() : created != null ? created.getEpochSecond() : "");
+        return new Alert(AlertSource.MACKEREL, id, AlertStatus.fromMackerel(rawStatus),
+                name == null ? "Mackerel alert group" : name, null,
+                "Alert group " + (name == null ? id : name) + " is " + (rawStatus == null ? "UNKNOWN" : rawStatus),
+                text(group, "url"), null, created, closed != null ? closed : created, details, dedupKey);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || value.isContainerNode()) {
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static String scalar(JsonNode value) {
+        if (value == null || value.isNull() || value.isContainerNode()) {
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static Instant epoch(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        long n;
+        if (value.isNumber()) {
+            n = value.asLong();
+        } else if (value.isTextual() && value.asText().matches("\\d{1,15}")) {
+            n = Long.parseLong(value.asText());
+        } else {
+            return null;
+        }
+        return n >= MILLIS_THRESHOLD ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
+    }
+}

@@ -1,0 +1,106 @@
+package io.chatopshub.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedStateStoreTests {
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+
+    @Test
+    void aClaimedKeyIsClaimedOnceAndSurvivesAReopen() {
+        Path file = dir.resolve("state.mv.db");
+        try (var store = new EmbeddedStateStore(file, clock)) {
+            assertThat(store.claim("dedup:slack:event:Ev1", "1", Duration.ofHours(24))).isTrue();
+            assertThat(store.claim("dedup:slack:event:Ev1", "2", Duration.ofHours(24))).isFalse();
+        }
+        try (var reopened = new EmbeddedStateStore(file, clock)) {
+            assertThat(reopened.claim("dedup:slack:event:Ev1", "3", Duration.ofHours(24))).isFalse();
+            assertThat(reopened.get("dedup:slack:event:Ev1")).contains("1");
+        }
+    }
+
+    @Test
+    void anExpiredKeyIsAbsentCanBeClaimedAgainAndIsSwept() {
+        try (var store = new EmbeddedStateStore(dir.resolve("s.mv.db"), clock)) {
+            store.claim("k", "first", Duration.ofMinutes(10));
+            clock.advance(Duration.ofMinutes(10));
+            assertThat(store.get("k")).isEmpty();
+            assertThat(store.claim("k", "second", Duration.ofMinutes(10))).isTrue();
+            assertThat(store.get("k")).contains("second");
+            store.put("old", "x", Duration.ofSeconds(1));
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(store.sweep()).isEqualTo(1);
+            assertThat(store.size()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void replaceIsCompareAndSetAndRemoveReportsLiveEntries() {
+        try (var store = new EmbeddedStateStore(dir.resolve("r.mv.db"), clock)) {
+            store.put("k", "creating", Duration.ofMinutes(5));
+            assertThat(store.replace("k", "other", "X-1", Duration.ofHours(1))).isFalse();
+            assertThat(store.replace("k", "creating", "X-1", Duration.ofHours(1))).isTrue();
+            assertThat(store.get("k")).contains("X-1");
+            assertThat(store.remove("k")).isTrue();
+            assertThat(store.remove("k")).isFalse();
+        }
+    }
+
+    @Test
+    void concurrentClaimsOfOneKeyHaveExactlyOneWinner() throws Exception {
+        try (var store = new EmbeddedStateStore(dir.resolve("c.mv.db"), clock)) {
+            var pool = Executors.newFixedThreadPool(8);
+            for (int round = 0; round < 50; round++) {
+                String key = "race-" + round;
+                var start = new CountDownLatch(1);
+                var wins = new AtomicInteger();
+                var done = new CountDownLatch(8);
+                for (int t = 0; t < 8; t++) {
+                    pool.submit(() -> {
+                        try {
+                            start.await();
+                            if (store.claim(key, "v", Duration.ofMinutes(1))) {
+                                wins.incrementAndGet();
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            done.countDown();
+                        }
+                    });
+                }
+                start.countDown();
+                done.await();
+                assertThat(wins.get()).as("winners of %s", key).isEqualTo(1);
+            }
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theDeliveryIdRepositoryAcceptsAKeyOnce() {
+        try (var store = new EmbeddedStateStore(dir.resolve("d.mv.db"), clock)) {
+            var repository = new DeliveryIdRepository(store, Duration.ofHours(24));
+            assertThat(repository.add("slack:event:Ev9")).isTrue();
+            assertThat(repository.contains("slack:event:Ev9")).isTrue();
+            assertThat(repository.add("slack:event:Ev9")).isFalse();
+            assertThat(repository.remove("slack:event:Ev9")).isTrue();
+            assertThat(repository.add("slack:event:Ev9")).isTrue();
+            assertThat(Files.exists(dir.resolve("d.mv.db"))).isTrue();
+        }
+    }
+}

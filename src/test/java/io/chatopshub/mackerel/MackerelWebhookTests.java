@@ -1,0 +1,180 @@
+package io.chatopshub.mackerel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatopshub.alerts.Alert;
+import io.chatopshub.alerts.AlertSource;
+import io.chatopshub.alerts.AlertStatus;
+import io.chatopshub.system.BadRequestException;
+import io.chatopshub.system.InvalidSignatureException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MackerelWebhookTests {
+
+    private final MackerelWebhook webhook = new MackerelWebhook(new MackerelProperties("s3cret-Token-42"));
+
+    static String resource(String name) {
+        try (InputStream in = MackerelWebhookTests.class.getResourceAsStream("/mackerel/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Alert alertOf(String file) {
+        MackerelEvent event = webhook.parse(resource(file));
+        assertThat(event).isInstanceOf(MackerelEvent.AlertNotification.class);
+        return ((MackerelEvent.AlertNotification) event).alert();
+    }
+
+    @Test
+    void hostWarningBecomesAlertWithHostTargetLinksAndTimes() {
+        Alert alert = alertOf("alert-warning-host.json");
+
+        assertThat(alert.source()).isEqualTo(AlertSource.MACKEREL);
+        assertThat(alert.key()).isEqualTo("4gMNqzhbbL9");
+        assertThat(alert.status()).isEqualTo(AlertStatus.WARNING);
+        assertThat(alert.title()).isEqualTo("CPU usage");
+        assertThat(alert.target()).isEqualTo("web-01");
+        assertThat(alert.reason()).isEqualTo("CPU % 82.5 > 80");
+        assertThat(alert.alertUrl()).isEqualTo("https://mackerel.io/orgs/acme/alerts/4gMNqzhbbL9");
+        assertThat(alert.hostUrl()).isEqualTo("https://mackerel.io/orgs/acme/hosts/3Ejv7nNbE5x");
+        assertThat(alert.occurredAt()).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(alert.changedAt()).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(alert.details()).containsEntry("type", "host").containsEntry("hostId", "3Ejv7nNbE5x")
+                .containsEntry("metricValue", "82.5").containsEntry("warningThreshold", "80");
+        assertThat(alert.dedupKey()).isEqualTo("mackerel:4gMNqzhbbL9:warning:1795255200");
+    }
+
+    @Test
+    void hostCriticalKeepsTheAlertIdAndChangesTheDedupKey() {
+        Alert warning = alertOf("alert-warning-host.json");
+        Alert critical = alertOf("alert-critical-host.json");
+
+        assertThat(critical.key()).isEqualTo(warning.key());
+        assertThat(critical.status()).isEqualTo(AlertStatus.CRITICAL);
+        assertThat(critical.changedAt()).isEqualTo(Instant.parse("2026-11-21T10:05:00Z"));
+        assertThat(critical.dedupKey()).isNotEqualTo(warning.dedupKey());
+    }
+
+    @Test
+    void repeatedIdenticalNotificationHasTheSameDedupKey() {
+        assertThat(alertOf("alert-critical-host.json").dedupKey())
+                .isEqualTo(alertOf("alert-critical-host.json").dedupKey());
+    }
+
+    @Test
+    void hostOkClosesTheSameAlertId() {
+        Alert ok = alertOf("alert-ok-host.json");
+
+        assertThat(ok.key()).isEqualTo("4gMNqzhbbL9");
+        assertThat(ok.status()).isEqualTo(AlertStatus.OK);
+        assertThat(ok.changedAt()).isEqualTo(Instant.parse("2026-11-21T10:15:00Z"));
+        assertThat(ok.details()).containsEntry("isOpen", "false");
+    }
+
+    @Test
+    void serviceAlertTargetsTheServiceAndHasNoHostUrl() {
+        Alert alert = alertOf("alert-critical-service.json");
+
+        assertThat(alert.key()).isEqualTo("4gN2Lmc7tYz");
+        assertThat(alert.status()).isEqualTo(AlertStatus.CRITICAL);
+        assertThat(alert.target()).isEqualTo("shop");
+        assertThat(alert.hostUrl()).isNull();
+        assertThat(alert.reason()).isEqualTo("orders.failed 12 > 10");
+    }
+
+    @Test
+    void hostLessExternalAlertWithEmptyMessageGetsMetricReason() {
+        Alert alert = alertOf("alert-warning-host-less.json");
+
+        assertThat(alert.key()).isEqualTo("4gPq8sVbDeR");
+        assertThat(alert.target()).isNull();
+        assertThat(alert.hostUrl()).isNull();
+        assertThat(alert.reason()).isEqualTo("shop.example.com response time 1830 > 1500");
+        assertThat(alert.details()).containsEntry("type", "external");
+    }
+
+    @Test
+    void minimalAlertWithoutIdIsKeyedOnTheIdInItsUrl() {
+        Alert alert = alertOf("alert-minimal-host-less.json");
+
+        assertThat(alert.key()).isEqualTo("4gRt5UwXyZa");
+        assertThat(alert.status()).isEqualTo(AlertStatus.CRITICAL);
+        assertThat(alert.title()).isEqualTo("api health check");
+        assertThat(alert.occurredAt()).isEqualTo(Instant.parse("2026-11-21T10:02:00Z"));
+    }
+
+    @Test
+    void alertGroupWithUpperCaseStatusIsRecognised() {
+        MackerelEvent event = webhook.parse(resource("alertgroup-critical.json"));
+
+        assertThat(event).isInstanceOf(MackerelEvent.AlertGroupNotification.class);
+        Alert alert = ((MackerelEvent.AlertGroupNotification) event).alert();
+        assertThat(alert.key()).isEqualTo("4gSv6VxYzAb");
+        assertThat(alert.status()).isEqualTo(AlertStatus.CRITICAL);
+        assertThat(alert.title()).isEqualTo("shop frontend");
+        assertThat(alert.alertUrl()).isEqualTo("https://mackerel.io/orgs/acme/alert-groups/4gSv6VxYzAb");
+        assertThat(alert.occurredAt()).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(alert.details()).containsEntry("event", "alertGroup");
+    }
+
+    @Test
+    void testButtonIsASample() {
+        assertThat(webhook.parse(resource("sample.json")))
+                .isEqualTo(new MackerelEvent.Sample("Sample Notification from Mackerel"));
+    }
+
+    @Test
+    void hostStatusAndUnknownEventsAreIgnored() {
+        assertThat(webhook.parse(resource("host-status.json"))).isEqualTo(new MackerelEvent.Ignored("hostStatus"));
+        assertThat(webhook.parse("{\"event\":\"somethingNew\",\"extra\":[1,2]}"))
+                .isEqualTo(new MackerelEvent.Ignored("somethingNew"));
+    }
+
+    @Test
+    void unknownKeysAndOddTypesAreTolerated() {
+        String body = "{\"event\":\"alert\",\"newTopLevel\":{\"x\":1},\"host\":\"not-an-object\","
+                + "\"alert\":{\"id\":\"4gX\",\"status\":\"critical\",\"openedAt\":\"1795255200\",\"newField\":true}}";
+
+        Alert alert = ((MackerelEvent.AlertNotification) webhook.parse(body)).alert();
+
+        assertThat(alert.key()).isEqualTo("4gX");
+        assertThat(alert.target()).isNull();
+        assertThat(alert.occurredAt()).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
+    }
+
+    @Test
+    void malformedBodiesAreBadRequests() {
+        assertThatThrownBy(() -> webhook.parse("{not json")).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> webhook.parse("[1,2]")).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> webhook.parse("")).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> webhook.parse("{\"event\":\"alert\"}")).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> webhook.parse("{\"event\":\"alert\",\"alert\":{\"status\":\"critical\"}}"))
+                .isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void tokenMustMatchExactly() {
+        assertThatNoException().isThrownBy(() -> webhook.checkToken("s3cret-Token-42"));
+        assertThatThrownBy(() -> webhook.checkToken("s3cret-Token-43")).isInstanceOf(InvalidSignatureException.class);
+        assertThatThrownBy(() -> webhook.checkToken("s3cret-Token-4")).isInstanceOf(InvalidSignatureException.class);
+        assertThatThrownBy(() -> webhook.checkToken(null)).isInstanceOf(InvalidSignatureException.class);
+        assertThatThrownBy(() -> webhook.checkToken("")).isInstanceOf(InvalidSignatureException.class)
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void withoutConfiguredTokenEveryCallIsRefused() {
+        var disabled = new MackerelWebhook(new MackerelProperties(" "));
+
+        assertThatThrownBy(() -> disabled.checkToken("")).isInstanceOf(InvalidSignatureException.class);
+        assertThatThrownBy(() -> disabled.checkToken(null)).isInstanceOf(InvalidSignatureException.class);
+    }
+}
