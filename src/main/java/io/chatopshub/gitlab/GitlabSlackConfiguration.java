@@ -1,5 +1,9 @@
 package io.chatopshub.gitlab;
 
+import java.time.Clock;
+
+import io.chatopshub.dedup.StateStore;
+
 import io.chatopshub.slack.HelpContributor;
 import io.chatopshub.slack.SlackClient;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -17,8 +21,13 @@ class GitlabSlackConfiguration {
 
     @Bean
     ReleaseMentions gitlabReleaseMentions(GitlabReleases releases, SlackClient slack,
-                                          ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
-        return new ReleaseMentions(releases, slack, new BrokerDeliveryLimit(embeddedBroker.getIfAvailable()));
+                                          ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ReleaseFreeze freeze) {
+        return new ReleaseMentions(releases, slack, new BrokerDeliveryLimit(embeddedBroker.getIfAvailable()), freeze);
+    }
+
+    @Bean
+    ReleaseFreeze releaseFreeze(StateStore store, Clock clock) {
+        return new ReleaseFreeze(store, clock);
     }
 
     @Bean

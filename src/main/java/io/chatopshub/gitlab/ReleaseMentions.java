@@ -30,11 +30,14 @@ public class ReleaseMentions {
     private final GitlabReleases releases;
     private final SlackClient slack;
     private final BrokerDeliveryLimit deliveryLimit;
+    private final ReleaseFreeze freeze;
 
-    ReleaseMentions(GitlabReleases releases, SlackClient slack, BrokerDeliveryLimit deliveryLimit) {
+    ReleaseMentions(GitlabReleases releases, SlackClient slack, BrokerDeliveryLimit deliveryLimit,
+                    ReleaseFreeze freeze) {
         this.releases = releases;
         this.slack = slack;
         this.deliveryLimit = deliveryLimit;
+        this.freeze = freeze;
     }
 
     /** True for {@code @hub release web}, {@code @hub webをリリース} and the like. */
@@ -57,6 +60,13 @@ public class ReleaseMentions {
      */
     public void release(String queuedEvent) {
         SlackEvent event = SlackEvent.from(queuedEvent);
+        var frozen = freeze.reason();
+        if (frozen.isPresent()) {
+            LOG.info("release request {} refused: releases are frozen", event.eventId());
+            answer(event, new ReleaseReply("Releases are frozen: " + frozen.get() + ". Nothing was started; ask again"
+                    + " once the operators lift the freeze.", "no_entry"));
+            return;
+        }
         ReleaseReply reply = releases.release(event.teamId(), event.channel(), event.replyThread(), event.text(),
                 event.eventId());
         answer(event, reply);

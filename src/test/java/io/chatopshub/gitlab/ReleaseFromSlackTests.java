@@ -60,6 +60,28 @@ class ReleaseFromSlackTests extends GitlabHubTest {
                 .withFormParam("name", equalTo(name));
     }
 
+    @Autowired
+    ReleaseFreeze freeze;
+
+    @Test
+    void whileReleasesAreFrozenAMentionIsToldWhyAndNothingIsTriggered() throws Exception {
+        gitlabApi.stubFor(gitlabCreates("ops%2Fweb", 987660));
+        freeze.freeze("incident INC-42 in progress");
+        try {
+            postSlackEvent(eventCallback("Ev0FROZEN1", mention("U0ALICE", "C0HAPPY", "1700000109.000100", "release web")));
+
+            await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, reply("C0HAPPY", "1700000109.000100")
+                    .withFormParam("text", equalTo("Releases are frozen: incident INC-42 in progress. Nothing was"
+                            + " started; ask again once the operators lift the freeze."))));
+            slackApi.verify(1, reaction("C0HAPPY", "1700000109.000100", "no_entry"));
+            gitlabApi.verify(0, postRequestedFor(urlEqualTo(trigger("ops%2Fweb"))));
+            assertThat(freeze.isFrozen()).isTrue();
+        } finally {
+            freeze.unfreeze();
+        }
+        assertThat(freeze.isFrozen()).isFalse();
+    }
+
     @Test
     void releaseMentionTriggersThePipelineReactsAndRepliesWithItsLink() throws Exception {
         gitlabApi.stubFor(gitlabCreates("ops%2Fweb", 987654));
