@@ -65,18 +65,14 @@ public class AlertSender {
 
     /** Posts a new message, or a reply when {@code threadTs} is set (ignored for webhooks). */
     public Sent post(String channel, String threadTs, SlackAlertMessage message) {
-        switch (mode) {
-            case INCOMING_WEBHOOK -> {
-                pacer.await(WEBHOOK_CHANNEL);
+        return switch (mode) {
+            case INCOMING_WEBHOOK -> pacer.run(WEBHOOK_CHANNEL, () -> {
                 slack.postToUrl("incoming webhook", properties.webhookUrl(), message.payload().toString());
                 return new Sent(WEBHOOK_CHANNEL, null);
-            }
-            case WEB_API -> pacer.await(channel);
-            case DRY_RUN -> {
-            }
-        }
-        var posted = slack.postMessage(channel, threadTs, message.text(), message.blocks().toString());
-        return new Sent(posted.channel() == null ? channel : posted.channel(), posted.ts());
+            });
+            case WEB_API -> pacer.run(channel, () -> postMessage(channel, threadTs, message));
+            case DRY_RUN -> postMessage(channel, threadTs, message);
+        };
     }
 
     /** {@code chat.update}; only when {@link #canUpdate()}. */
@@ -84,9 +80,18 @@ public class AlertSender {
         if (!canUpdate()) {
             throw new IllegalStateException("incoming webhooks cannot update messages");
         }
-        if (mode == Mode.WEB_API) {
-            pacer.await(channel);
+        if (mode == Mode.DRY_RUN) {
+            slack.updateMessage(channel, ts, message.text(), message.blocks().toString());
+            return;
         }
-        slack.updateMessage(channel, ts, message.text(), message.blocks().toString());
+        pacer.run(channel, () -> {
+            slack.updateMessage(channel, ts, message.text(), message.blocks().toString());
+            return null;
+        });
+    }
+
+    private Sent postMessage(String channel, String threadTs, SlackAlertMessage message) {
+        var posted = slack.postMessage(channel, threadTs, message.text(), message.blocks().toString());
+        return new Sent(posted.channel() == null ? channel : posted.channel(), posted.ts());
     }
 }

@@ -27,11 +27,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(AlertsProperties.class)
 class AlertsConfiguration {
 
-    /**
-     * Slack allows about one message per second per channel. The slot is a little longer so that
-     * network jitter cannot bring two calls closer than a second when they reach Slack.
-     */
-    static final Duration CHANNEL_SLOT = Duration.ofMillis(1100);
+    /** Slack allows about one message per second per channel. */
+    static final Duration CHANNEL_SPACING = Duration.ofSeconds(1);
 
     /** Scheduled delivery time of a message, epoch millis: ActiveMQ Artemis's header. */
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
@@ -43,7 +40,7 @@ class AlertsConfiguration {
 
     @Bean
     AlertSender alertSender(SlackClient slackClient, SlackProperties slackProperties, StateStore stateStore, Clock clock) {
-        return new AlertSender(slackClient, slackProperties, new ChannelPacer(stateStore, clock, CHANNEL_SLOT));
+        return new AlertSender(slackClient, slackProperties, new ChannelPacer(stateStore, clock, CHANNEL_SPACING));
     }
 
     @Bean

@@ -4,19 +4,28 @@ import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
- * At most one alert message per channel per slot, however many workers, pipelines or hub
- * instances send to that channel. Time is cut into slots of {@code spacing}; a sender claims the
- * first free future slot in the shared {@link StateStore} and waits for its start, so two calls
- * to one channel are always a slot apart. Claims are atomic in the store, which is what makes
- * concurrency unable to defeat the pace; the Slack client's own per-process pacing stays as a
- * second guard.
+ * At most one alert call per channel per {@code spacing}, however many workers, pipelines or hub
+ * instances send to that channel, and whatever the call does inside (the Slack client may wait
+ * out a 429 and send again).
+ *
+ * <p>A caller takes the channel's lease in the shared {@link StateStore} (an atomic claim or
+ * compare-and-set), waits until {@code spacing} has passed since the previous call ended, makes
+ * its call and hands the lease back with the time it ended. Measuring from the end of the
+ * previous call, not its start, is what keeps retries inside a call from bringing two requests
+ * closer than the spacing. A lease left by a process that died expires after {@link #LEASE}.
  */
 public class ChannelPacer {
 
-    /** How far ahead a sender looks for a free slot before it gives the message back to the queue. */
-    private static final int MAX_SLOTS_AHEAD = 120;
+    /** Longer than a Slack call with a few waits for Retry-After. */
+    static final Duration LEASE = Duration.ofMinutes(2);
+    /** How long a caller waits for a busy channel before giving the work back to the queue. */
+    private static final Duration MAX_WAIT = Duration.ofMinutes(3);
+    private static final long POLL_MILLIS = 50;
 
     private final StateStore store;
     private final Clock clock;
@@ -28,17 +37,32 @@ public class ChannelPacer {
         this.spacing = spacing.toMillis();
     }
 
-    /** Waits for this caller's slot for {@code channel}. */
-    public void await(String channel) {
-        long first = clock.millis() / spacing + 1;
-        for (long slot = first; slot < first + MAX_SLOTS_AHEAD; slot++) {
-            if (store.claim("alerts:pace:" + channel + ":" + slot, "1", Duration.ofMillis(spacing * (MAX_SLOTS_AHEAD + 2)))) {
-                sleepUntil(slot * spacing);
-                return;
+    /** Runs {@code call} in its turn for {@code channel}. */
+    public <T> T run(String channel, Supplier<T> call) {
+        String key = "alerts:pace:" + channel;
+        String busy = "busy|" + UUID.randomUUID();
+        long giveUp = clock.millis() + MAX_WAIT.toMillis();
+        while (true) {
+            Optional<String> current = store.get(key);
+            if (current.isEmpty() || current.get().startsWith("idle|")) {
+                boolean taken = current.isEmpty() ? store.claim(key, busy, LEASE)
+                        : store.replace(key, current.get(), busy, LEASE);
+                if (taken) {
+                    long previousEnd = current.map(v -> Long.parseLong(v.substring("idle|".length()))).orElse(0L);
+                    try {
+                        sleepUntil(previousEnd + spacing);
+                        return call.get();
+                    } finally {
+                        store.put(key, "idle|" + clock.millis(), LEASE);
+                    }
+                }
+                continue;
             }
+            if (clock.millis() > giveUp) {
+                throw new TransientFailureException("Slack channel " + channel + " stayed busy", Duration.ofSeconds(5));
+            }
+            sleepUntil(clock.millis() + POLL_MILLIS);
         }
-        throw new TransientFailureException("Slack channel " + channel + " is busy for the next "
-                + MAX_SLOTS_AHEAD + " slots", Duration.ofMillis(spacing * MAX_SLOTS_AHEAD / 2));
     }
 
     private void sleepUntil(long epochMillis) {
