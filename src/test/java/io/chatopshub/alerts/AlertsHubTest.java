@@ -38,6 +38,7 @@ public abstract class AlertsHubTest extends HubIntegrationTest {
     public static final String MACKEREL_TOKEN = "mk-hook-token-0123456789abcdef";
     public static final String BACKLOG_KEY = "bLgK3yTest0123456789abcdefXYZ";
     public static final String TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:chatops-alarms";
+    public static final String BILLING_TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:billing-alarms";
     public static final String CHANNEL = "CALERTS";
 
     protected static final WireMockServer backlogApi = new WireMockServer(options().dynamicPort());
@@ -60,6 +61,9 @@ public abstract class AlertsHubTest extends HubIntegrationTest {
         registry.add("chatops.alerts.group-interval", () -> "2s");
         registry.add("chatops.alerts.group-threshold", () -> "5");
         registry.add("chatops.cloudwatch.topic-arns[0]", () -> TOPIC);
+        registry.add("chatops.cloudwatch.topic-arns[1]", () -> BILLING_TOPIC);
+        registry.add("camel.main.routes-include-pattern",
+                () -> "file:routes/**/*.camel.yaml,file:src/test/resources/alert-test-routes/*.camel.yaml");
         registry.add("chatops.cloudwatch.sns-url-pattern", () -> "^" + Pattern.quote(snsApi.baseUrl() + "/"));
     }
 

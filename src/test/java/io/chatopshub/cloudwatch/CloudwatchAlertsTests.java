@@ -46,10 +46,14 @@ class CloudwatchAlertsTests extends AlertsHubTest {
     }
 
     private static Map<String, String> notification(String messageId, String alarmFile, String alarmName) {
+        return notification(messageId, alarmFile, alarmName, TOPIC);
+    }
+
+    private static Map<String, String> notification(String messageId, String alarmFile, String alarmName, String topic) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Type", "Notification");
         fields.put("MessageId", messageId);
-        fields.put("TopicArn", TOPIC);
+        fields.put("TopicArn", topic);
         fields.put("Subject", "ALARM: \"" + alarmName + "\" in Asia Pacific (Tokyo)");
         fields.put("Message", resource("/cloudwatch/" + alarmFile).strip().replace("api-5xx-high", alarmName));
         fields.put("Timestamp", "2026-11-21T10:00:13.456Z");
@@ -111,7 +115,33 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         assertThat(formOf(backlog(PATCH, "/api/v2/issues/.*").get(0).getBodyAsString())).containsEntry("statusId", "4");
 
         assertThat(slack("chat.postMessage", f -> f.get("thread_ts") == null)).hasSize(1);
+        assertThat(backlog(POST, "/api/v2/issues")).hasSize(1)
+                .allSatisfy(r -> assertThat(formOf(r.getBodyAsString())).containsEntry("projectId", "10"));
         assertThat(snsApi.findAll(getRequestedFor(urlPathEqualTo(CERT_PATH)))).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void alarmsOfTheBillingTopicAlsoGoToTheSecondBacklogProjectOfThePipelineAddedInYaml() throws Exception {
+        String name = "billing-estimated-charges";
+        var alarm = signer.signed(notification("0f6c7c1e-0000-4000-8000-0000000000b1", "alarm-alarm.json", name, BILLING_TOPIC),
+                "2", certUrl());
+        assertThat(postSns(alarm, Map.of()).statusCode()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> backlog(POST, "/api/v2/issues").size() == 2
+                && slack("chat.postMessage", f -> f.get("text").startsWith(name + " state is now ALARM")).size() == 1);
+        assertThat(backlog(POST, "/api/v2/issues").stream().map(r -> formOf(r.getBodyAsString())))
+                .anySatisfy(f -> assertThat(f).containsEntry("projectId", "77").containsEntry("issueTypeId", "88")
+                        .containsEntry("priorityId", "2"))
+                .anySatisfy(f -> assertThat(f).containsEntry("projectId", "10").containsEntry("issueTypeId", "20")
+                        .containsEntry("priorityId", "3"));
+        assertThat(backlog(com.github.tomakehurst.wiremock.http.RequestMethod.GET, "/api/v2/issues"))
+                .anySatisfy(r -> assertThat(r.queryParameter("projectId[]").firstValue()).isEqualTo("77"));
+
+        var ok = signer.signed(notification("0f6c7c1e-0000-4000-8000-0000000000b2", "alarm-ok.json", name, BILLING_TOPIC),
+                "1", certUrl());
+        assertThat(postSns(ok, Map.of()).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> backlog(PATCH, "/api/v2/issues/.*").size() == 2);
+        assertThat(backlog(POST, "/api/v2/issues")).hasSize(2);
     }
 
     @Test
