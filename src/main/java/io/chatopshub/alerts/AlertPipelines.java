@@ -22,6 +22,7 @@ public class AlertPipelines {
 
     public static final String QUEUE_PREFIX = "chatops.alerts.pipeline.";
     private static final String ANY = "any";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertPipelines.class);
 
     private final CamelContext camel;
 
@@ -38,7 +39,11 @@ public class AlertPipelines {
 
     /** Endpoints the dispatcher sends every alert to. */
     public List<String> recipients() {
-        return routes().keySet().stream().map(queue -> "jms:queue:" + queue).toList();
+        List<String> recipients = routes().keySet().stream().map(queue -> "jms:queue:" + queue).toList();
+        if (recipients.isEmpty()) {
+            LOG.warn("No alert pipeline is defined (routes/alerts/pipelines.camel.yaml); the alert is dropped");
+        }
+        return recipients;
     }
 
     /**

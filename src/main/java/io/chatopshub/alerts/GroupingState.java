@@ -11,7 +11,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.ArrayList;
 import java.util.List;
 
-
 /**
  * What the Slack pipelines keep in the state store, as JSON. Everything needed to finish a
  * delivery lives here, so a restart or a second instance continues where the first stopped.
@@ -169,5 +168,4 @@ final class GroupingState {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record MessageRef(String channel, String ts, String digestId, Alert alert, String ticketKey) {
     }
-
 }

@@ -1,6 +1,5 @@
 package io.chatopshub.backlog;
 
-import io.chatopshub.alerts.TicketLinks;
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.IntegrationStatus;
 import io.chatopshub.system.Secrets;
@@ -22,11 +21,6 @@ class BacklogConfiguration {
     @Bean
     BacklogTickets backlogTickets(BacklogClient backlogClient, StateStore stateStore) {
         return new BacklogTickets(backlogClient, stateStore, Clock.systemUTC());
-    }
-
-    @Bean
-    AlertTickets alertTickets(BacklogTickets backlogTickets, BacklogProperties properties, TicketLinks ticketLinks) {
-        return new AlertTickets(backlogTickets, properties, ticketLinks);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package io.chatopshub.backlog;
 
+import io.chatopshub.system.PermanentFailureException;
+
 /**
  * Where an alert pipeline files its issues: project, issue type and priority ids. A pipeline that
  * names no ids of its own files into the ones of {@code chatops.backlog}.
@@ -10,7 +12,12 @@ package io.chatopshub.backlog;
  */
 public record BacklogTarget(Long projectId, Long issueTypeId, Long priorityId) {
 
-    /** The configured target with any of the given ids (blank: keep the configured one) replaced. */
+    /**
+     * The configured target with any of the given ids (blank: keep the configured one) replaced.
+     *
+     * @throws PermanentFailureException when a given id is not a positive number (a pipeline
+     *                                   parameter no retry can fix)
+     */
     public static BacklogTarget of(BacklogProperties defaults, String projectId, String issueTypeId, String priorityId) {
         return new BacklogTarget(id(projectId, defaults.projectId(), "project-id"),
                 id(issueTypeId, defaults.issueTypeId(), "issue-type-id"),
@@ -33,7 +40,7 @@ public record BacklogTarget(Long projectId, Long issueTypeId, Long priorityId) {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("Backlog " + name + " of an alert pipeline must be a positive number, not '"
-                + value + "'");
+        throw new PermanentFailureException("bad_pipeline_parameter", "Backlog " + name
+                + " of an alert pipeline must be a positive number, not '" + value + "'");
     }
 }

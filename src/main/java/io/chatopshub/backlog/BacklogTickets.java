@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * status change comments on it, an identical repeat does nothing, and OK comments and closes it.
  *
  * <p>The incident key to issue mapping lives in the shared {@link StateStore} under
- * {@code backlog:<source>:<key>}, with one of three values:
+ * {@code backlog:<source>:<key>} (issues in the configured project) or
+ * {@code backlog:<projectId>:<source>:<key>} (a pipeline's other project), with one of three values:
  * {@code creating} (a worker is opening the issue), {@code open|<issueKey>|<STATUS>|<changedAt>}
  * and {@code closed|<issueKey>|<changedAt>} (kept a while so late, out-of-order notifications of a
  * closed incident do not reopen it; SNS does not keep order).

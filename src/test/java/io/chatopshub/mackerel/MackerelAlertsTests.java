@@ -71,7 +71,7 @@ class MackerelAlertsTests extends AlertsHubTest {
                 .doesNotContainKey("thread_ts");
         assertThat(post.get("blocks")).contains(":warning: *<https://mackerel.io/orgs/acme/alerts/" + id + "|CPU usage>*");
         String ts = post.get("answer.ts");
-        String issueKey = issueKeyFromTicketUpdate(id, ts);
+        String issueKey = issueKeyFromTicketLink(id, ts);
 
         assertThat(postMackerel(mackerel("alert-critical-host.json", id), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
         await().atMost(WAIT).until(() -> backlog(POST, "/api/v2/issues/" + issueKey + "/comments").size() == 1);
@@ -186,18 +186,26 @@ class MackerelAlertsTests extends AlertsHubTest {
                 && f.getOrDefault("blocks", "").contains("/alerts/" + alertId + "|"));
     }
 
-    /** The ticket link arrives as an update of the alert's message; the issue key is the one Backlog returned. */
-    private static String issueKeyFromTicketUpdate(String alertId, String ts) {
-        await().atMost(WAIT).until(() -> !slack("chat.update", f -> ts.equals(f.get("ts"))
-                && f.getOrDefault("blocks", "").contains("Ticket OPS-")).isEmpty());
-        String blocks = slack("chat.update", f -> ts.equals(f.get("ts"))).get(0).get("blocks");
-        var m = java.util.regex.Pattern.compile("Ticket (OPS-\\d+)").matcher(blocks);
+    /**
+     * The ticket link is in the alert's message: in the post when the issue existed by then,
+     * otherwise in an update of it. The issue key is the one Backlog returned.
+     */
+    private static String issueKeyFromTicketLink(String alertId, String ts) {
+        await().atMost(WAIT).until(() -> !ticketMessages(alertId, ts).isEmpty());
+        var m = java.util.regex.Pattern.compile("Ticket (OPS-\\d+)").matcher(ticketMessages(alertId, ts).get(0).get("blocks"));
         assertThat(m.find()).isTrue();
         String key = m.group(1);
         assertThat(backlogApi.getAllServeEvents().stream().filter(e -> e.getRequest().getMethod().equals(POST))
                 .map(e -> e.getResponse().getBodyAsString())).anySatisfy(b -> assertThat(b).contains("\"" + key + "\""));
         assertThat(backlog(GET, "/api/v2/issues")).isNotEmpty();
         return key;
+    }
+
+    private static List<Map<String, String>> ticketMessages(String alertId, String ts) {
+        var withLink = new java.util.ArrayList<>(slack("chat.postMessage", f -> ts.equals(f.get("answer.ts"))
+                && f.getOrDefault("blocks", "").contains("Ticket OPS-")));
+        withLink.addAll(slack("chat.update", f -> ts.equals(f.get("ts")) && f.getOrDefault("blocks", "").contains("Ticket OPS-")));
+        return withLink;
     }
 
     private static List<Map<String, String>> threadReplies(String ts) {
