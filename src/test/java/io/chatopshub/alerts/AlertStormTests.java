@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,27 +24,39 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Storms: a burst of alerts is grouped into paced digests and every incident still gets exactly
- * one Backlog issue, through Slack rate limits and a Backlog outage.
+ * one Backlog issue, through Slack rate limits and a Backlog outage. The hub is shared with the
+ * other alert tests, so each test waits until the channel is quiet again (its digest closed).
  */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AlertStormTests extends AlertsHubTest {
 
     private static final Pattern ALERT_ID = Pattern.compile("Alert ID: (\\S+)\n");
 
-    @DynamicPropertySource
-    static void stormProperties(DynamicPropertyRegistry registry) {
-        registry.add("chatops.alerts.group-threshold", () -> "3");
+    @Autowired
+    StateStore store;
+
+    @AfterEach
+    void channelIsQuietAgain() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.get("alerts:group:" + CHANNEL)
+                .map(v -> GroupingState.read(v, GroupingState.Group.class))
+                .map(g -> g.window() == null && g.openDigest() == null && g.outbox().isEmpty() && g.pendingDigest().isEmpty())
+                .orElse(true));
+        int[] seen = {-1};
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1500)).until(() -> {
+            int now = backlogApi.getAllServeEvents().size() + slackApi.getAllServeEvents().size();
+            boolean quiet = now == seen[0];
+            seen[0] = now;
+            return quiet;
+        });
     }
 
     /** One notification of alert {@code id}: its {@code n}-th status change, critical and warning in turn. */
