@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The alert pipelines the hub runs: every route that consumes from a queue named
@@ -22,7 +25,7 @@ public class AlertPipelines {
 
     public static final String QUEUE_PREFIX = "chatops.alerts.pipeline.";
     private static final String ANY = "any";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertPipelines.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AlertPipelines.class);
 
     private final CamelContext camel;
 
@@ -86,7 +89,7 @@ public class AlertPipelines {
     }
 
     private Map<String, List<String>> routes() {
-        Map<String, List<String>> byQueue = new java.util.TreeMap<>();
+        Map<String, List<String>> byQueue = new TreeMap<>();
         for (Route route : camel.getRoutes()) {
             if (route.getEndpoint() instanceof JmsEndpoint endpoint && endpoint.getDestinationName() != null
                     && endpoint.getDestinationName().startsWith(QUEUE_PREFIX)) {

@@ -3,9 +3,11 @@ package io.chatopshub.alerts;
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.SlackProperties;
+import io.chatopshub.system.DeadLetterQueue;
 import io.chatopshub.system.IntegrationStatus;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.CamelContext;
@@ -91,8 +93,8 @@ class AlertPipelinesConfiguration {
                 .setAutoCreateAddresses(true)
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false)
-                .setDefaultAddressRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST)
-                .setDeadLetterAddress(SimpleString.of(io.chatopshub.system.DeadLetterQueue.QUEUE)));
+                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                .setDeadLetterAddress(SimpleString.of(DeadLetterQueue.QUEUE)));
     }
 
     @Bean

@@ -5,11 +5,13 @@ import io.chatopshub.alerts.GroupingState.Group;
 import io.chatopshub.alerts.GroupingState.MessageRef;
 import io.chatopshub.alerts.GroupingState.Window;
 import io.chatopshub.dedup.StateStore;
+import io.chatopshub.system.Json;
 import io.chatopshub.system.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -110,7 +112,7 @@ public class SlackAlerts {
         if (delivery != null && store.get(marker).isPresent()) {
             return;
         }
-        String message = Optional.ofNullable(io.chatopshub.system.Json.readObject(exchange.getIn().getBody(String.class))
+        String message = Optional.ofNullable(Json.readObject(exchange.getIn().getBody(String.class))
                 .path("message").textValue()).orElse(null);
         sender.post(channel, null, AlertMessages.sample(message));
         if (delivery != null) {
@@ -425,7 +427,7 @@ public class SlackAlerts {
         String state = alert.detail("newStateValue");
         return new Alert(alert.source(), alert.key(), alert.status(), alert.title(), alert.target(), alert.reason(),
                 alert.alertUrl(), alert.hostUrl(), alert.occurredAt(), alert.changedAt(),
-                state == null ? null : java.util.Map.of("newStateValue", state), alert.dedupKey());
+                state == null ? null : Map.of("newStateValue", state), alert.dedupKey());
     }
 
     private String channel(Exchange exchange) {
