@@ -67,11 +67,6 @@ class AlertPipelinesConfiguration {
         };
     }
 
-    @Bean(TemplateRoutesLoader.BEAN_NAME)
-    TemplateRoutesLoader templateRoutesLoader(CamelContext camelContext) {
-        return new TemplateRoutesLoader(camelContext);
-    }
-
     @Bean
     AlertPipelines alertPipelines(CamelContext camelContext) {
         return new AlertPipelines(camelContext);
