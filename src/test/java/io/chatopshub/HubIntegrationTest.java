@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,7 +32,8 @@ import io.chatopshub.slack.SlackSignatureVerifier;
 /**
  * A whole hub on a random port with its embedded broker and store in a fresh directory, and
  * WireMock standing in for Slack's Web API. Requests are signed with the production signer.
- * Subclasses add stubs for the other services they talk to.
+ * Subclasses add stubs for the other services they talk to. One WireMock serves the whole test
+ * JVM; its stubs are reset before each test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class HubIntegrationTest {
@@ -62,11 +62,6 @@ public abstract class HubIntegrationTest {
         // several hubs live in one test JVM: their MBeans get unique names
         registry.add("spring.jmx.enabled", () -> "true");
         registry.add("spring.jmx.unique-names", () -> "true");
-    }
-
-    @AfterAll
-    static void keepWireMockForTheNextClass() {
-        // one WireMock for the whole JVM; stubs are reset before each test
     }
 
     @BeforeEach

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param requestId the request (Slack trigger id)
  * @param teamId Slack team of the requester
  * @param userId Slack user who asked
+ * @param actorId who acted on the request when that is not the requester, e.g. who pressed a button
  * @param channelId where it was asked
  * @param runbook runbook name
  * @param parameters parameters, credential-looking values masked when written
@@ -29,13 +30,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param durationSeconds from request to end, for outcomes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AuditEntry(Instant time, Event event, String requestId, String teamId, String userId, String channelId,
+public record AuditEntry(Instant time, Event event, String requestId, String teamId, String userId, String actorId,
+                         String channelId,
                          String runbook, Map<String, String> parameters, String reason, String approvedBy,
                          String rejectedBy, String jobName, String outcome, Instant requestedAt, Instant startedAt,
                          Instant endedAt, Long durationSeconds) {
 
     public enum Event {
-        ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED
+        LISTED, ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED
+    }
+
+    /** Someone asked which runbooks they may run ({@code /runbook help}). */
+    public static AuditEntry listed(RunbookRequest request) {
+        return of(Event.LISTED, request, null, null, null, null);
     }
 
     public static AuditEntry allowed(RunbookRequest request) {
@@ -46,16 +53,21 @@ public record AuditEntry(Instant time, Event event, String requestId, String tea
         return of(Event.REFUSED, request, reason, null, null, null);
     }
 
+    /** A button press on {@code request} by {@code actorId} that was refused. */
+    public static AuditEntry refusedPress(RunbookRequest request, String actorId, String reason) {
+        return of(Event.REFUSED, request, reason, null, null, null).actedBy(actorId);
+    }
+
     public static AuditEntry approvalRequested(RunbookRequest request) {
         return of(Event.APPROVAL_REQUESTED, request, null, null, null, null);
     }
 
     public static AuditEntry approved(RunbookRequest request, String approverId) {
-        return of(Event.APPROVED, request, null, approverId, null, null);
+        return of(Event.APPROVED, request, null, approverId, null, null).actedBy(approverId);
     }
 
     public static AuditEntry rejected(RunbookRequest request, String rejecterId) {
-        return of(Event.REJECTED, request, null, null, rejecterId, null);
+        return of(Event.REJECTED, request, null, null, rejecterId, null).actedBy(rejecterId);
     }
 
     public static AuditEntry expired(RunbookRequest request) {
@@ -90,13 +102,18 @@ public record AuditEntry(Instant time, Event event, String requestId, String tea
                 duration = Duration.between(request.requestedAt(), ended).toSeconds();
             }
         }
-        return new AuditEntry(null, event, request.requestId(), request.teamId(), request.userId(),
+        return new AuditEntry(null, event, request.requestId(), request.teamId(), request.userId(), null,
                 request.channelId(), request.runbook(), request.parameters(), reason, approvedBy, rejectedBy,
                 request.jobName(), outcome, request.requestedAt(), started, ended, duration);
     }
 
+    AuditEntry actedBy(String actor) {
+        return new AuditEntry(time, event, requestId, teamId, userId, actor, channelId, runbook, parameters, reason,
+                approvedBy, rejectedBy, jobName, outcome, requestedAt, startedAt, endedAt, durationSeconds);
+    }
+
     AuditEntry stamped(Instant now) {
-        return new AuditEntry(now, event, requestId, teamId, userId, channelId, runbook,
+        return new AuditEntry(now, event, requestId, teamId, userId, actorId, channelId, runbook,
                 parameters == null ? null : ParameterMasking.mask(parameters), reason, approvedBy, rejectedBy,
                 jobName, outcome, requestedAt, startedAt, endedAt, durationSeconds);
     }

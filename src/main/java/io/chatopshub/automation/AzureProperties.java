@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -20,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param tokenRenewBefore how long before the Entra ID token expires a fresh one is fetched, so
  *        a token never runs out in the middle of a call
+ * @param trackingLimit how long a job is watched before the hub stops polling and says so, so a
+ *        job stuck in Azure does not keep a poll going for ever
  */
 @ConfigurationProperties("chatops.azure")
 public record AzureProperties(
@@ -35,10 +38,13 @@ public record AzureProperties(
         @DefaultValue("10s") Duration pollInterval,
         @DefaultValue("30m") Duration approvalTimeout,
         @DefaultValue("5m") Duration tokenRenewBefore,
-        List<Runbook> runbooks) {
+        List<Runbook> runbooks,
+        @DefaultValue("24h") Duration trackingLimit) {
 
     private static final String PREFIX = "chatops.azure.";
+    static final Duration DEFAULT_TRACKING_LIMIT = Duration.ofHours(24);
 
+    @ConstructorBinding
     public AzureProperties {
         loginUrl = baseUrl("login-url", loginUrl);
         managementUrl = baseUrl("management-url", managementUrl);
@@ -47,6 +53,7 @@ public record AzureProperties(
         }
         positive("poll-interval", pollInterval);
         positive("approval-timeout", approvalTimeout);
+        positive("tracking-limit", trackingLimit);
         if (tokenRenewBefore == null || tokenRenewBefore.isNegative()) {
             throw new IllegalArgumentException(PREFIX + "token-renew-before must be zero or more, e.g. 5m");
         }
@@ -66,6 +73,15 @@ public record AzureProperties(
         }
     }
 
+    /** Settings with the default tracking limit. */
+    public AzureProperties(String loginUrl, String managementUrl, String apiVersion, String tenantId,
+                           String clientId, String clientSecret, String subscriptionId, String resourceGroup,
+                           String automationAccount, Duration pollInterval, Duration approvalTimeout,
+                           Duration tokenRenewBefore, List<Runbook> runbooks) {
+        this(loginUrl, managementUrl, apiVersion, tenantId, clientId, clientSecret, subscriptionId, resourceGroup,
+                automationAccount, pollInterval, approvalTimeout, tokenRenewBefore, runbooks, DEFAULT_TRACKING_LIMIT);
+    }
+
     /** Keeps the client secret out of anything that prints the configuration. */
     @Override
     public String toString() {
@@ -75,7 +91,7 @@ public record AzureProperties(
                 + ", subscriptionId=" + subscriptionId + ", resourceGroup=" + resourceGroup
                 + ", automationAccount=" + automationAccount + ", pollInterval=" + pollInterval
                 + ", approvalTimeout=" + approvalTimeout + ", tokenRenewBefore=" + tokenRenewBefore
-                + ", runbooks=" + runbooks + "]";
+                + ", trackingLimit=" + trackingLimit + ", runbooks=" + runbooks + "]";
     }
 
     /** True when every value needed to call Azure is set; otherwise calls are only logged. */

@@ -36,6 +36,14 @@ public final class RunbookMessages {
 
     /** The one channel message that is updated as the job moves on. */
     public static ObjectNode progress(RunbookRequest request, AutomationJob job) {
+        return progress(request, job, List.of());
+    }
+
+    /**
+     * The progress message with extra context lines (who approved it, why the hub stopped
+     * watching), already in mrkdwn.
+     */
+    public static ObjectNode progress(RunbookRequest request, AutomationJob job, List<String> notes) {
         JobStatus status = job.status();
         String statusWord = status == JobStatus.UNKNOWN && job.statusText() != null ? job.statusText() : status.azureName();
         ObjectNode message = message(status.emoji() + " " + request.runbook() + ": " + statusWord);
@@ -57,9 +65,86 @@ public final class RunbookMessages {
             context.append(" · ended ").append(date(job.endTime()));
         }
         blocks.add(context(context.toString()));
+        for (String note : notes) {
+            blocks.add(context(note));
+        }
         if (job.dryRun()) {
             blocks.add(context("DRY-RUN: Azure credentials are not set, nothing ran in Azure."));
         }
+        return message;
+    }
+
+    /** The progress message of a job Azure refused to start; the reason is in its thread. */
+    public static ObjectNode notStarted(RunbookRequest request, List<String> notes) {
+        ObjectNode message = message(":x: " + request.runbook() + ": not started");
+        ArrayNode blocks = message.withArray("blocks");
+        blocks.add(section(":x: *" + Mrkdwn.escape(request.runbook()) + "* could not be started\n"
+                + whoAndWhen(request)));
+        blocks.add(context("Job `" + Mrkdwn.escape(request.jobName()) + "` · the reason is in the thread"));
+        for (String note : notes) {
+            blocks.add(context(note));
+        }
+        return message;
+    }
+
+    /**
+     * Why Azure refused to start or report a job, for the thread of the progress message: what
+     * to do first, then Azure's own words.
+     */
+    public static String azureRefused(RunbookRequest request, String code, String detail) {
+        String runbook = Mrkdwn.code(request.runbook());
+        String lead = switch (code == null ? "" : code) {
+            case "azure_credentials", "azure_unauthorized" -> ":lock: Azure did not accept the hub's credentials, "
+                    + "so " + runbook + " could not be run or followed. An administrator must check "
+                    + "`chatops.azure.tenant-id`, `client-id` and `client-secret`.";
+            case "azure_forbidden" -> ":lock: The hub is not allowed to run " + runbook + " in Azure Automation "
+                    + "(HTTP 403). An administrator must give its app registration the *Automation Operator* "
+                    + "role on the Automation account.";
+            case "azure_not_found" -> ":mag: Azure Automation has no runbook " + runbook + " (HTTP 404). Check "
+                    + "its name in `chatops.azure.runbooks` and that it is published.";
+            case "azure_job_not_found" -> ":mag: Azure Automation no longer knows job `"
+                    + Mrkdwn.escape(request.jobName()) + "` (HTTP 404); the hub stopped following it.";
+            default -> ":x: Azure Automation refused the request for " + runbook + ".";
+        };
+        return detail == null || detail.isBlank() ? lead : lead + "\n>" + Mrkdwn.escape(detail);
+    }
+
+    /** Said in the thread when a job enters a status it cannot leave without someone. */
+    public static String needsPerson(RunbookRequest request, AutomationJob job) {
+        String status = job.statusText() != null ? job.statusText() : job.status().azureName();
+        return ":warning: <!here> " + Mrkdwn.code(request.runbook()) + " is *" + Mrkdwn.escape(status)
+                + "* and needs a person: open job `" + Mrkdwn.escape(request.jobName())
+                + "` in the Azure portal to resume or stop it.";
+    }
+
+    /** The context line of a job the hub stopped watching. */
+    public static String stoppedWatching(Duration limit) {
+        return ":hourglass: The hub stopped watching this job after " + humanDuration(limit)
+                + "; its status here may be out of date. Look it up in the Azure portal.";
+    }
+
+    /** The context line naming who approved the run. */
+    public static String approvedBy(String approverId) {
+        return "Approved by <@" + Mrkdwn.escape(approverId) + ">";
+    }
+
+    /** The ephemeral answer to an allowed {@code /runbook} that starts at once. */
+    public static ObjectNode starting(RunbookRequest request) {
+        return ephemeral(":rocket: Starting " + Mrkdwn.code(request.runbook())
+                + ". Its progress is posted in this channel.");
+    }
+
+    /** The ephemeral answer to an allowed {@code /runbook} that first needs a second person. */
+    public static ObjectNode awaitingApproval(RunbookRequest request, Duration timeout) {
+        return ephemeral(":raised_hand: " + Mrkdwn.code(request.runbook()) + " needs approval. The request is "
+                + "posted in this channel; someone else who may run it must approve it within "
+                + humanDuration(timeout) + ".");
+    }
+
+    /** The ephemeral refusal of a button press, sent through its {@code response_url}. */
+    public static ObjectNode refusal(String mrkdwn) {
+        ObjectNode message = ephemeral(mrkdwn);
+        message.put("replace_original", false);
         return message;
     }
 
@@ -173,14 +258,14 @@ public final class RunbookMessages {
         return "<!date^" + instant.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK_TIME.format(instant) + ">";
     }
 
-    private static String humanDuration(Duration duration) {
+    static String humanDuration(Duration duration) {
         if (duration.toMinutes() >= 60 && duration.toMinutesPart() == 0) {
             return duration.toHours() + (duration.toHours() == 1 ? " hour" : " hours");
         }
         if (duration.toSeconds() >= 60 && duration.toSecondsPart() == 0) {
             return duration.toMinutes() + (duration.toMinutes() == 1 ? " minute" : " minutes");
         }
-        return duration.toSeconds() + " seconds";
+        return duration.toSeconds() + (duration.toSeconds() == 1 ? " second" : " seconds");
     }
 
     private record Block(String text, boolean cut, int shown, int total) {

@@ -138,7 +138,7 @@ class OperationsTests extends OperatorTest {
     }
 
     @Test
-    void theDeadLetterQueueAndTheRoutesAreInTheJmxTreeAndJolokiaPostsNeedTheCsrfToken() throws Exception {
+    void theHubsControlsAndTheRoutesAreInTheJmxTreeAndJolokiaPostsNeedTheCsrfToken() throws Exception {
         JsonNode hub = JSON.readTree(get("/actuator/jolokia/search/io.chatopshub:*", true).body());
         String dlq = null;
         for (JsonNode name : hub.path("value")) {
@@ -147,6 +147,7 @@ class OperationsTests extends OperatorTest {
             }
         }
         assertThat(dlq).as("DeadLetterQueue MBean in %s", hub).isNotNull();
+        assertThat(hub.path("value").toString()).contains("type=Releases", "type=RunbookJobs");
         JsonNode routes = JSON.readTree(get("/actuator/jolokia/search/org.apache.camel:type=routes,*", true).body());
         assertThat(routes.path("value").toString()).contains("slack-receive-events", "slack-handle-events");
 

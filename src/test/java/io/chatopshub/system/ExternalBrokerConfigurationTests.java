@@ -2,7 +2,10 @@ package io.chatopshub.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
@@ -12,6 +15,7 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The broker configuration shipped for an external Artemis ({@code deploy/artemis/broker.xml})
@@ -51,10 +55,18 @@ class ExternalBrokerConfigurationTests {
     }
 
     @Test
-    void theDeadLetterQueueExistsBeforeAnythingIsDeadLettered() throws Exception {
+    void everyQueueOfTheEmbeddedBrokerExistsTheDeadLetterQueueIncluded() throws Exception {
+        Map<String, Object> application;
+        try (var in = Files.newInputStream(Path.of("application.yaml"))) {
+            application = new Yaml().load(in);
+        }
+        String embeddedQueues = String.valueOf(((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) application.get("spring"))
+                .get("artemis")).get("embedded")).get("queues"));
+
         assertThat(deployed().getAddressConfigurations()).flatExtracting(address -> address.getQueueConfigs())
                 .extracting(queue -> String.valueOf(((QueueConfiguration) queue).getName()))
-                .contains(DeadLetterQueue.QUEUE, "chatops.slack.events", "chatops.slack.interactions");
+                .contains(DeadLetterQueue.QUEUE)
+                .containsAll(List.of(embeddedQueues.split("\\s*,\\s*")));
         assertThat(deployed().isSecurityEnabled()).isTrue();
     }
 }

@@ -1,0 +1,53 @@
+package io.chatopshub.automation;
+
+import java.time.Instant;
+
+/**
+ * What the hub remembers about one job, in the state store under {@code runbook:job:<job name>}
+ * and shared by every instance. Every change is a compare-and-set on the whole value, so when two
+ * deliveries race only one moves it on.
+ *
+ * @param request the request being run
+ * @param phase where the job is in its life on the hub
+ * @param holder the delivery (JMS message id) posting the progress message, while {@link Phase#POSTING}
+ * @param since when the current phase began; for {@link Phase#TRACKING}, when tracking began
+ * @param channel channel of the progress message
+ * @param ts timestamp of the progress message, also the thread of the output
+ * @param status last status shown in the progress message, as Azure spells it
+ * @param seq number of the poll that is due next; older poll messages are stale copies
+ * @param approvedBy who approved the run, when it needed approval
+ */
+record TrackedJob(RunbookRequest request, Phase phase, String holder, Instant since, String channel, String ts,
+                  String status, int seq, String approvedBy) {
+
+    enum Phase {
+        /** The progress message is being posted. */
+        POSTING,
+        /** Posted; the job is being created in Azure. */
+        STARTING,
+        /** Created; polls follow it. */
+        TRACKING,
+        /** Final status reported, or the hub gave up; nothing more happens. */
+        DONE
+    }
+
+    static TrackedJob posting(RunbookRequest request, String holder, Instant now, String approvedBy) {
+        return new TrackedJob(request, Phase.POSTING, holder, now, null, null, null, 0, approvedBy);
+    }
+
+    TrackedJob posted(String postedChannel, String postedTs, String shownStatus, Instant now) {
+        return new TrackedJob(request, Phase.STARTING, null, now, postedChannel, postedTs, shownStatus, 0, approvedBy);
+    }
+
+    TrackedJob tracking(String shownStatus, Instant now) {
+        return new TrackedJob(request, Phase.TRACKING, null, now, channel, ts, shownStatus, 1, approvedBy);
+    }
+
+    TrackedJob polled(String shownStatus) {
+        return new TrackedJob(request, phase, holder, since, channel, ts, shownStatus, seq + 1, approvedBy);
+    }
+
+    TrackedJob done(String shownStatus) {
+        return new TrackedJob(request, Phase.DONE, null, since, channel, ts, shownStatus, seq + 1, approvedBy);
+    }
+}

@@ -1,0 +1,134 @@
+package io.chatopshub.automation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+/**
+ * Entra ID and Azure Automation as WireMock servers, with the settings that point a hub at them
+ * and a few runbooks whose permissions the tests exercise.
+ */
+final class AzureStubs {
+
+    static final String TENANT = "11111111-2222-3333-4444-555555555555";
+    static final String CLIENT_SECRET = "client-secret-value";
+    static final String ACCESS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOi.test.token";
+    static final String TOKEN_PATH = "/" + TENANT + "/oauth2/v2.0/token";
+    static final String JOBS = "/subscriptions/sub-1/resourceGroups/rg-ops/providers/"
+            + "Microsoft.Automation/automationAccounts/aa-ops/jobs/";
+    static final String API = "?api-version=2023-11-01";
+    static final String OPS = "C0123456";
+    static final String OTHER = "C0OTHER";
+    static final String OPERATOR = "operator";
+    static final String OPERATOR_PASSWORD = "operator-password";
+
+    final WireMockServer entra = new WireMockServer(options().dynamicPort());
+    final WireMockServer arm = new WireMockServer(options().dynamicPort());
+
+    AzureStubs() {
+        entra.start();
+        arm.start();
+    }
+
+    /** The hub's azure settings; poll interval and approval timeout vary per test class. */
+    Map<String, String> properties(String pollInterval, String approvalTimeout) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("chatops.azure.login-url", entra.baseUrl());
+        p.put("chatops.azure.management-url", arm.baseUrl());
+        p.put("chatops.azure.tenant-id", TENANT);
+        p.put("chatops.azure.client-id", "client-app");
+        p.put("chatops.azure.client-secret", CLIENT_SECRET);
+        p.put("chatops.azure.subscription-id", "sub-1");
+        p.put("chatops.azure.resource-group", "rg-ops");
+        p.put("chatops.azure.automation-account", "aa-ops");
+        p.put("chatops.azure.poll-interval", pollInterval);
+        p.put("chatops.azure.approval-timeout", approvalTimeout);
+        p.put("chatops.azure.runbooks[0].name", "Restart-WebApp");
+        p.put("chatops.azure.runbooks[0].channels[0]", OPS);
+        p.put("chatops.azure.runbooks[0].parameters[0]", "AppName");
+        p.put("chatops.azure.runbooks[0].parameters[1]", "Slot");
+        p.put("chatops.azure.runbooks[1].name", "Rotate-Keys");
+        p.put("chatops.azure.runbooks[1].channels[0]", OPS);
+        p.put("chatops.azure.runbooks[1].users[0]", "U0ALICE");
+        p.put("chatops.azure.runbooks[1].users[1]", "U0BOB");
+        p.put("chatops.azure.runbooks[1].users[2]", "U0CAROL");
+        p.put("chatops.azure.runbooks[1].approval", "true");
+        p.put("chatops.azure.runbooks[2].name", "Clear-Cache");
+        p.put("chatops.azure.runbooks[2].channels[0]", OTHER);
+        p.put("spring.security.user.name", OPERATOR);
+        p.put("spring.security.user.password", OPERATOR_PASSWORD);
+        return p;
+    }
+
+    void reset() {
+        entra.resetAll();
+        arm.resetAll();
+        entra.stubFor(post(TOKEN_PATH).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\""
+                        + ACCESS_TOKEN + "\"}")));
+    }
+
+    static String jobUrl(String jobName) {
+        return JOBS + jobName + API;
+    }
+
+    static String outputUrl(String jobName) {
+        return JOBS + jobName + "/output" + API;
+    }
+
+    static String job(String name, String status) {
+        boolean ended = status.equals("Completed") || status.equals("Failed") || status.equals("Stopped");
+        return "{\"id\":\"/subscriptions/sub-1/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/"
+                + "aa-ops/jobs/" + name + "\",\"name\":\"" + name + "\",\"type\":\"Microsoft.Automation/AutomationAccounts/Jobs\","
+                + "\"properties\":{\"jobId\":\"5b8a3960-e8ab-45f6-bec6-567df8467d1a\",\"runbook\":{\"name\":\"Restart-WebApp\"},"
+                + "\"provisioningState\":\"" + (ended ? "Succeeded" : "Processing") + "\","
+                + "\"creationTime\":\"2024-05-01T09:59:58.1+00:00\","
+                + "\"startTime\":" + (status.equals("New") ? "null" : "\"2024-05-01T10:00:03.25+00:00\"") + ","
+                + "\"endTime\":" + (ended ? "\"2024-05-01T10:01:00+00:00\"" : "null") + ",\"exception\":null,"
+                + "\"status\":\"" + status + "\",\"statusDetails\":\"None\",\"parameters\":{},\"runOn\":\"\"}}";
+    }
+
+    /** PUT creates the job as New; GETs walk through {@code statuses}, the last one repeating. */
+    void jobGoesThrough(String jobName, List<String> statuses, String output) {
+        arm.stubFor(put(urlEqualTo(jobUrl(jobName))).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody(job(jobName, "New"))));
+        for (int i = 0; i < statuses.size(); i++) {
+            String state = i == 0 ? Scenario.STARTED : "poll-" + i;
+            var stub = get(urlEqualTo(jobUrl(jobName))).inScenario(jobName).whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody(job(jobName, statuses.get(i))));
+            if (i + 1 < statuses.size()) {
+                stub = stub.willSetStateTo("poll-" + (i + 1));
+            }
+            arm.stubFor(stub);
+        }
+        arm.stubFor(get(urlEqualTo(outputUrl(jobName))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/plain; charset=utf-8").withBody(output)));
+    }
+
+    /** Requests WireMock saw for {@code path}, oldest first. */
+    static List<ServeEvent> chronological(WireMockServer server, String path) {
+        return server.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().startsWith(path))
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .toList();
+    }
+
+    void stop() {
+        entra.stop();
+        arm.stop();
+    }
+}
