@@ -45,7 +45,7 @@ class OperationsTests extends OperatorTest {
         assertThat(readiness.body()).doesNotContain("components");
 
         JsonNode detailed = JSON.readTree(get("/actuator/health/readiness", true).body());
-        assertThat(detailed.path("components").path("jms").path("status").asText()).isEqualTo("UP");
+        assertThat(detailed.path("components").path("broker").path("status").asText()).isEqualTo("UP");
         assertThat(detailed.path("components").path("dedupStore").path("status").asText()).isEqualTo("UP");
         assertThat(detailed.path("components").path("readinessState").path("status").asText()).isEqualTo("UP");
     }

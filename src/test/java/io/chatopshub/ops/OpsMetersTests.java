@@ -8,11 +8,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 import io.chatopshub.dedup.StateStore;
@@ -28,6 +31,51 @@ class OpsMetersTests {
         store.reachable = false;
         assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
         assertThat(indicator.health().getDetails()).containsEntry("reason", "not reachable");
+    }
+
+    @Test
+    void aBrokerThatDoesNotAnswerIsReportedDownWithinThePatienceAndAnAnswerIsReusedBriefly() throws Exception {
+        var clock = new SteppingClock();
+        var calls = new AtomicInteger();
+        var hang = new CountDownLatch(1);
+        var answer = new AtomicReference<Health>(Health.up().build());
+        var indicator = new BrokerHealthIndicator(() -> {
+            calls.incrementAndGet();
+            if (answer.get() == null) {
+                try {
+                    hang.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Health.down().withDetail("reason", "late").build();
+            }
+            return answer.get();
+        }, Duration.ofSeconds(2), Duration.ofMillis(300), clock);
+        try {
+            assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(calls).hasValue(1);
+
+            answer.set(null);
+            clock.advance(Duration.ofSeconds(2));
+            long start = System.nanoTime();
+            Health slow = indicator.health();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(slow.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(slow.getDetails()).containsEntry("reason", "the broker did not answer within 300 ms");
+            assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(calls).as("no second check while one is still waiting").hasValue(2);
+
+            hang.countDown();
+            answer.set(Health.up().build());
+            Thread.sleep(200);
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(indicator.health().getStatus()).as("the late answer, already stale").isEqualTo(Status.DOWN);
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+        } finally {
+            indicator.destroy();
+        }
     }
 
     @Test
