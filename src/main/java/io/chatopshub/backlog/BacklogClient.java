@@ -185,6 +185,10 @@ public class BacklogClient {
                     new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8)));
         } catch (ResourceAccessException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.net.ConnectException) {
+                throw new RequestNotProcessedException("Backlog " + call + " could not connect: "
+                        + cause.getClass().getSimpleName(), null);
+            }
             throw new TransientFailureException("Backlog " + call + " failed: " + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : " " + scrub(cause.getMessage())), (Duration) null);
         }
@@ -194,7 +198,10 @@ public class BacklogClient {
         }
         String message = "Backlog " + call + " answered " + answer.status() + errorText(answer.body());
         if (answer.status() == 429) {
-            throw new TransientFailureException(message, retryAfter(answer.rateLimitReset()));
+            throw new RequestNotProcessedException(message, retryAfter(answer.rateLimitReset()));
+        }
+        if (answer.status() == 503) {
+            throw new RequestNotProcessedException(message, null);
         }
         if (answer.status() / 100 == 5) {
             throw new TransientFailureException(message, (Duration) null);

@@ -4,6 +4,7 @@ import io.chatopshub.alerts.Alert;
 import io.chatopshub.alerts.AlertStatus;
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.DryRun;
+import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,7 +160,11 @@ public class BacklogTickets {
             LOG.info("Opened Backlog issue {} for {}", created.issueKey(), describe(alert));
             return TicketOutcome.of(TicketOutcome.Action.OPENED, created.issueKey(), client.issueUrl(created.issueKey()));
         } catch (RuntimeException e) {
-            if (store.get(key).filter(CREATING::equals).isPresent()) {
+            // Only when Backlog surely did not create the issue may the next attempt create it at
+            // once; after a timeout or a 500 the claim stays until it expires, and the attempt
+            // after that searches for the issue first.
+            boolean notCreated = e instanceof PermanentFailureException || e instanceof RequestNotProcessedException;
+            if (notCreated && store.get(key).filter(CREATING::equals).isPresent()) {
                 store.remove(key);
             }
             throw e;
