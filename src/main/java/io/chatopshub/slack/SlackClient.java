@@ -166,6 +166,8 @@ public class SlackClient {
             awaitMethod(method);
             if (channel != null) {
                 awaitChannel(channel);
+                // a 429 may have come back while this call waited for its slot in the channel
+                awaitMethod(method);
             }
             try {
                 T response = call.call();
