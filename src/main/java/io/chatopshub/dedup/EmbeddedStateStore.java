@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * {@code chatops.data-dir}. Every change is committed before the call returns, so a key claimed
  * before an answer is still claimed after the process is killed. Entries carry their expiry
  * time; expired ones are treated as absent and swept now and then.
+ *
+ * <p>Changes are atomic operations on the map (put-if-absent, compare-and-replace) rather than
+ * one lock around change and commit: concurrent callers then share commits, since a commit
+ * writes every change made before it started and the callers queued behind it find nothing
+ * left to write. Under a burst of webhooks this turns one file write per request into one per
+ * group of requests.
  */
 final class EmbeddedStateStore implements StateStore, AutoCloseable {
 
@@ -39,13 +45,19 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public synchronized boolean claim(String key, String value, Duration ttl) {
-        if (live(entries.get(key)) != null) {
-            return false;
+    public boolean claim(String key, String value, Duration ttl) {
+        String encoded = encode(value, ttl);
+        String current = entries.get(key);
+        boolean claimed;
+        if (current == null) {
+            claimed = entries.putIfAbsent(key, encoded) == null;
+        } else {
+            claimed = live(current) == null && entries.replace(key, current, encoded);
         }
-        entries.put(key, encode(value, ttl));
-        store.commit();
-        return true;
+        if (claimed) {
+            store.commit();
+        }
+        return claimed;
     }
 
     @Override
@@ -54,27 +66,34 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public synchronized void put(String key, String value, Duration ttl) {
+    public void put(String key, String value, Duration ttl) {
         entries.put(key, encode(value, ttl));
         store.commit();
     }
 
     @Override
-    public synchronized boolean replace(String key, String expected, String value, Duration ttl) {
-        String current = live(entries.get(key));
-        if (current == null || !current.equals(expected)) {
-            return false;
+    public boolean replace(String key, String expected, String value, Duration ttl) {
+        String encoded = encode(value, ttl);
+        while (true) {
+            String raw = entries.get(key);
+            String current = live(raw);
+            if (current == null || !current.equals(expected)) {
+                return false;
+            }
+            if (entries.replace(key, raw, encoded)) {
+                store.commit();
+                return true;
+            }
         }
-        entries.put(key, encode(value, ttl));
-        store.commit();
-        return true;
     }
 
     @Override
-    public synchronized boolean remove(String key) {
-        String previous = live(entries.remove(key));
-        store.commit();
-        return previous != null;
+    public boolean remove(String key) {
+        String previous = entries.remove(key);
+        if (previous != null) {
+            store.commit();
+        }
+        return live(previous) != null;
     }
 
     @Override
@@ -87,16 +106,18 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
         long now = clock.millis();
         int removed = 0;
         var cursor = entries.cursor(null);
-        var expired = new java.util.ArrayList<String>();
+        var expired = new java.util.LinkedHashMap<String, String>();
         while (cursor.hasNext()) {
             String key = cursor.next();
             if (expiry(cursor.getValue()) <= now) {
-                expired.add(key);
+                expired.put(key, cursor.getValue());
             }
         }
-        for (String key : expired) {
-            entries.remove(key);
-            removed++;
+        for (var entry : expired.entrySet()) {
+            // only if unchanged: a claim may have taken the expired key meanwhile
+            if (entries.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
         }
         if (removed > 0) {
             store.commit();
