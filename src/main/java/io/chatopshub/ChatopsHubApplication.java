@@ -4,7 +4,17 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-@SpringBootApplication
+/**
+ * The hub. Spring Cloud AWS is here only for {@code spring.config.import=aws-secretsmanager:…},
+ * which builds its own client; its auto-configured clients would look up an AWS region at startup
+ * (from the EC2 metadata service, if need be) even when no secret is imported, so they are left out.
+ */
+@SpringBootApplication(excludeName = {
+        "io.awspring.cloud.autoconfigure.core.AwsAutoConfiguration",
+        "io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration",
+        "io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration",
+        "io.awspring.cloud.autoconfigure.config.secretsmanager.SecretsManagerAutoConfiguration",
+        "io.awspring.cloud.autoconfigure.config.secretsmanager.SecretsManagerReloadAutoConfiguration" })
 @ConfigurationPropertiesScan
 public class ChatopsHubApplication {
 

@@ -51,15 +51,17 @@ public class RunbookJobs {
     private final AuditTrail audit;
     private final AzureProperties properties;
     private final Clock clock;
+    private final InFlightJobs inFlight;
 
     RunbookJobs(AzureAutomationClient azure, SlackClient slack, StateStore store, AuditTrail audit,
-                AzureProperties properties, Clock clock) {
+                AzureProperties properties, Clock clock, InFlightJobs inFlight) {
         this.azure = azure;
         this.slack = slack;
         this.store = store;
         this.audit = audit;
         this.properties = properties;
         this.clock = clock;
+        this.inFlight = inFlight;
     }
 
     /** Posts the progress message (once), creates the job (once) and schedules the first poll. */
@@ -75,8 +77,13 @@ public class RunbookJobs {
         TrackedJob tracked = read(key).orElse(null);
         if (tracked == null) {
             TrackedJob claim = TrackedJob.posting(request, holder, now, approvedBy);
-            tracked = store.claim(key, StateJson.write(claim), ttl()) ? claim : read(key).orElseThrow(() ->
-                    new TransientFailureException("the tracking of job " + request.jobName() + " vanished", (Duration) null));
+            if (store.claim(key, StateJson.write(claim), ttl())) {
+                tracked = claim;
+                inFlight.add(request.jobName());
+            } else {
+                tracked = read(key).orElseThrow(() -> new TransientFailureException("the tracking of job "
+                        + request.jobName() + " vanished", (Duration) null));
+            }
         }
         if (tracked.phase() == TrackedJob.Phase.POSTING) {
             boolean mine = holder.equals(tracked.holder()) || tracked.since().plus(TAKE_OVER_AFTER).isBefore(now);
@@ -254,6 +261,9 @@ public class RunbookJobs {
         if (!store.replace(key, StateJson.write(expected), StateJson.write(next), ttl)) {
             throw new TransientFailureException("job " + expected.request().jobName()
                     + " was moved on by another delivery; reading it again", Duration.ofSeconds(1));
+        }
+        if (next.phase() == TrackedJob.Phase.DONE) {
+            inFlight.remove(next.request().jobName());
         }
         return next;
     }

@@ -70,6 +70,11 @@ public class BacklogClient {
         return properties.configured();
     }
 
+    /** The project, issue type and priority of {@code chatops.backlog}. */
+    public BacklogTarget defaultTarget() {
+        return BacklogTarget.of(properties);
+    }
+
     /** Link for people: {@code {url}/view/{issueKey}}; empty in dry-run. */
     public Optional<String> issueUrl(String issueKey) {
         return configured() && issueKey != null ? Optional.of(properties.url() + "/view/" + issueKey) : Optional.empty();
@@ -83,11 +88,16 @@ public class BacklogClient {
      * @throws PermanentFailureException any other 4xx
      */
     public Optional<BacklogIssue> createIssue(String summary, String description) {
+        return createIssue(BacklogTarget.of(properties), summary, description);
+    }
+
+    /** {@code POST /api/v2/issues} into the given project, with its issue type and priority. */
+    public Optional<BacklogIssue> createIssue(BacklogTarget target, String summary, String description) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        form.add("projectId", String.valueOf(properties.projectId()));
+        form.add("projectId", String.valueOf(target.projectId()));
         form.add("summary", summary);
-        form.add("issueTypeId", String.valueOf(properties.issueTypeId()));
-        form.add("priorityId", String.valueOf(properties.priorityId()));
+        form.add("issueTypeId", String.valueOf(target.issueTypeId()));
+        form.add("priorityId", String.valueOf(target.priorityId()));
         form.add("description", description);
         if (!configured()) {
             DryRun.log("backlog", "POST /api/v2/issues", form.toString());
@@ -125,8 +135,13 @@ public class BacklogClient {
      * sense (not exact: callers re-check). Up to 100, the API's maximum page.
      */
     public List<BacklogIssue> findOpenIssues(String keyword) {
+        return findOpenIssues(properties.projectId(), keyword);
+    }
+
+    /** Like {@link #findOpenIssues(String)}, in the given project. */
+    public List<BacklogIssue> findOpenIssues(Long projectId, String keyword) {
         Map<String, List<String>> query = new LinkedHashMap<>();
-        query.put("projectId[]", List.of(String.valueOf(properties.projectId())));
+        query.put("projectId[]", List.of(String.valueOf(projectId)));
         query.put("keyword", List.of(keyword));
         query.put("statusId[]", OPEN_STATUS_IDS);
         query.put("count", List.of("100"));

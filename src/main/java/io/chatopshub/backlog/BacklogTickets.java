@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * status change comments on it, an identical repeat does nothing, and OK comments and closes it.
  *
  * <p>The incident key to issue mapping lives in the shared {@link StateStore} under
- * {@code backlog:<source>:<key>}, with one of three values:
+ * {@code backlog:<source>:<key>} (issues in the configured project) or
+ * {@code backlog:<projectId>:<source>:<key>} (a pipeline's other project), with one of three values:
  * {@code creating} (a worker is opening the issue), {@code open|<issueKey>|<STATUS>|<changedAt>}
  * and {@code closed|<issueKey>|<changedAt>} (kept a while so late, out-of-order notifications of a
  * closed incident do not reopen it; SNS does not keep order).
@@ -75,18 +76,26 @@ public class BacklogTickets {
      * @throws io.chatopshub.system.PermanentFailureException Backlog refused the request
      */
     public TicketOutcome handle(Alert alert) {
+        return handle(alert, client.defaultTarget());
+    }
+
+    /**
+     * Like {@link #handle(Alert)}, with the issue in the given project. Each project keeps its own
+     * mapping, so one incident can have one issue in each of two projects.
+     */
+    public TicketOutcome handle(Alert alert, BacklogTarget target) {
         if (!client.configured()) {
-            return dryRun(alert);
+            return dryRun(alert, target);
         }
-        String key = stateKey(alert);
+        String key = stateKey(alert, target);
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<String> value = store.get(key);
             if (value.isEmpty()) {
                 if (alert.status() == AlertStatus.OK) {
-                    return closeFound(alert);
+                    return closeFound(key, alert, target);
                 }
                 if (store.claim(key, CREATING, CLAIM_TTL)) {
-                    return openClaimed(key, alert);
+                    return openClaimed(key, alert, target);
                 }
                 continue;
             }
@@ -108,7 +117,7 @@ public class BacklogTickets {
                     return TicketOutcome.of(TicketOutcome.Action.UNCHANGED, issueKey, client.issueUrl(issueKey));
                 }
                 if (store.replace(key, current, CREATING, CLAIM_TTL)) {
-                    return openClaimed(key, alert);
+                    return openClaimed(key, alert, target);
                 }
                 continue;
             }
@@ -134,9 +143,9 @@ public class BacklogTickets {
         return TicketOutcome.of(TicketOutcome.Action.COMMENTED, issueKey, client.issueUrl(issueKey));
     }
 
-    private TicketOutcome openClaimed(String key, Alert alert) {
+    private TicketOutcome openClaimed(String key, Alert alert, BacklogTarget target) {
         try {
-            Optional<BacklogIssue> existing = findExisting(alert);
+            Optional<BacklogIssue> existing = findExisting(alert, target);
             if (existing.isPresent()) {
                 String issueKey = existing.get().issueKey();
                 client.addComment(issueKey, comment(alert, null));
@@ -144,7 +153,7 @@ public class BacklogTickets {
                 LOG.info("Found Backlog issue {} again for {}", issueKey, describe(alert));
                 return TicketOutcome.of(TicketOutcome.Action.COMMENTED, issueKey, client.issueUrl(issueKey));
             }
-            BacklogIssue created = client.createIssue(summary(alert), description(alert))
+            BacklogIssue created = client.createIssue(target, summary(alert), description(alert))
                     .orElseThrow(() -> new IllegalStateException("Backlog returned no issue"));
             store.put(key, Mapping.open(created.issueKey(), alert.status(), alert.changedAt()), MAPPING_TTL);
             LOG.info("Opened Backlog issue {} for {}", created.issueKey(), describe(alert));
@@ -157,26 +166,30 @@ public class BacklogTickets {
         }
     }
 
-    private TicketOutcome closeFound(Alert alert) {
-        Optional<BacklogIssue> existing = findExisting(alert);
+    private TicketOutcome closeFound(String key, Alert alert, BacklogTarget target) {
+        Optional<BacklogIssue> existing = findExisting(alert, target);
         if (existing.isEmpty()) {
             if (alert.changedAt() != null) {
-                store.claim(stateKey(alert), Mapping.closed(NO_ISSUE, alert.changedAt()), CLOSED_TTL);
+                store.claim(key, Mapping.closed(NO_ISSUE, alert.changedAt()), CLOSED_TTL);
             }
             return TicketOutcome.of(TicketOutcome.Action.NOTHING_OPEN, null, Optional.empty());
         }
         String issueKey = existing.get().issueKey();
         client.closeIssue(issueKey, comment(alert, null));
-        store.put(stateKey(alert), Mapping.closed(issueKey, alert.changedAt()), CLOSED_TTL);
+        store.put(key, Mapping.closed(issueKey, alert.changedAt()), CLOSED_TTL);
         LOG.info("Closed Backlog issue {} (found by search) for {}", issueKey, describe(alert));
         return TicketOutcome.of(TicketOutcome.Action.CLOSED, issueKey, client.issueUrl(issueKey));
     }
 
     /** Backlog's keyword search is full-text; only an issue naming this exact alert id counts. */
     Optional<BacklogIssue> findExisting(Alert alert) {
+        return findExisting(alert, client.defaultTarget());
+    }
+
+    private Optional<BacklogIssue> findExisting(Alert alert, BacklogTarget target) {
         String idLine = "Alert ID: " + alert.key();
         String sourceLine = "Source: " + alert.source().id();
-        return client.findOpenIssues(alert.key()).stream()
+        return client.findOpenIssues(target.projectId(), alert.key()).stream()
                 .filter(issue -> issue.description() != null && issue.issueKey() != null)
                 .filter(issue -> issue.description().lines().map(String::strip)
                         .anyMatch(idLine::equals))
@@ -185,17 +198,23 @@ public class BacklogTickets {
                 .min(Comparator.comparingLong(BacklogIssue::id));
     }
 
-    private TicketOutcome dryRun(Alert alert) {
+    private TicketOutcome dryRun(Alert alert, BacklogTarget target) {
         if (alert.status() == AlertStatus.OK) {
             DryRun.log("backlog", "close issue", describe(alert) + " would be closed with: " + comment(alert, null));
         } else {
-            client.createIssue(summary(alert), description(alert));
+            client.createIssue(target, summary(alert), description(alert));
         }
         return TicketOutcome.of(TicketOutcome.Action.DRY_RUN, null, Optional.empty());
     }
 
     static String stateKey(Alert alert) {
         return "backlog:" + alert.source().id() + ":" + alert.key();
+    }
+
+    /** The configured project keeps the plain key; any other project has its id in the key. */
+    private String stateKey(Alert alert, BacklogTarget target) {
+        return Objects.equals(target.projectId(), client.defaultTarget().projectId()) ? stateKey(alert)
+                : "backlog:" + target.projectId() + ":" + alert.source().id() + ":" + alert.key();
     }
 
     /** {@code critical@web-01 - CPU usage (occurred at 2026-11-21 10:00 UTC)}. */

@@ -17,6 +17,11 @@ class CloudwatchConfiguration {
     }
 
     @Bean
+    CloudwatchInbound cloudwatchInbound(SnsMessageVerifier snsMessageVerifier) {
+        return new CloudwatchInbound(snsMessageVerifier);
+    }
+
+    @Bean
     IntegrationStatus cloudwatchIntegrationStatus(CloudwatchProperties properties) {
         return properties.enabled()
                 ? new CloudwatchStatus(IntegrationStatus.Mode.CONFIGURED,

@@ -1,6 +1,8 @@
 package io.chatopshub.gitlab;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 import io.chatopshub.gitlab.DeployTargets.Resolution;
 import io.chatopshub.gitlab.GitlabProperties.DeployTarget;
@@ -18,10 +20,18 @@ import org.slf4j.LoggerFactory;
  * <p>Order matters: the request is claimed before the guard, so a worker that dies after claiming
  * leaves a request that answers "state unknown" on redelivery, never a guard that blocks the
  * release with nobody triggering it.
+ *
+ * <p>A request found mid-trigger is not necessarily lost: another worker (another hub instance,
+ * or a duplicate of the queued request) may be waiting for GitLab's answer right now. Until that
+ * call must have ended one way or the other, the request is retried later rather than answered
+ * "state unknown"; a trigger call that failed here records its outcome, so its retry answers at
+ * once.
  */
 public final class GitlabReleases {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitlabReleases.class);
+    /** Time between recording a request and the trigger call, and after its answer, on a slow worker. */
+    private static final Duration TRIGGER_CALL_MARGIN = Duration.ofSeconds(5);
 
     private final DeployTargets targets;
     private final GitlabClient client;
@@ -29,20 +39,32 @@ public final class GitlabReleases {
     private final ReleaseRequests requests;
     private final String gitlabUrl;
     private final Clock clock;
+    private final Duration triggerCallLimit;
 
     public GitlabReleases(DeployTargets targets, GitlabClient client, ReleaseGuard guard, ReleaseRequests requests,
                           GitlabProperties properties) {
-        this(targets, client, guard, requests, properties.url(), Clock.systemUTC());
+        this(targets, client, guard, requests, properties.url(), Clock.systemUTC(),
+                properties.connectTimeout().plus(properties.readTimeout()).plus(TRIGGER_CALL_MARGIN));
     }
 
     GitlabReleases(DeployTargets targets, GitlabClient client, ReleaseGuard guard, ReleaseRequests requests,
                    String gitlabUrl, Clock clock) {
+        this(targets, client, guard, requests, gitlabUrl, clock, Duration.ZERO);
+    }
+
+    /**
+     * @param triggerCallLimit how long a trigger call can take at most; a request found
+     *                         mid-trigger for less than this is still in flight somewhere
+     */
+    GitlabReleases(DeployTargets targets, GitlabClient client, ReleaseGuard guard, ReleaseRequests requests,
+                   String gitlabUrl, Clock clock, Duration triggerCallLimit) {
         this.targets = targets;
         this.client = client;
         this.guard = guard;
         this.requests = requests;
         this.gitlabUrl = gitlabUrl;
         this.clock = clock;
+        this.triggerCallLimit = triggerCallLimit;
     }
 
     /**
@@ -100,6 +122,9 @@ public final class GitlabReleases {
             LOG.warn("release of {} in {} refused by GitLab ({}), request {}", target.project(), channelId, e.code(),
                     requestId);
             return new ReleaseReply(reply, GitlabReplies.REACTION_FAILURE);
+        } catch (TransientFailureException e) {
+            requests.answered(requestId, "unknown", GitlabReplies.stateUnknown(target, gitlabUrl));
+            throw e;
         }
         requests.complete(requestId, pipeline);
         guard.recordPipeline(target, pipeline);
@@ -118,6 +143,16 @@ public final class GitlabReleases {
                 GitlabReplies.REACTION_FAILURE);
     }
 
+    /** How much longer a trigger call begun at {@code state.since()} may still be running. */
+    private Duration inFlightFor(RequestState state) {
+        if (state.since() == null || triggerCallLimit.isZero() || triggerCallLimit.isNegative()) {
+            return Duration.ZERO;
+        }
+        Instant ends = state.since().plus(triggerCallLimit);
+        Duration left = Duration.between(clock.instant(), ends);
+        return left.isNegative() ? Duration.ZERO : left.plusSeconds(1).withNanos(0);
+    }
+
     private ReleaseReply replay(DeployTarget target, String requestId) {
         RequestState state = requests.state(requestId).orElse(null);
         if (state == null) {
@@ -129,6 +164,11 @@ public final class GitlabReleases {
             case ANSWERED -> new ReleaseReply(state.reply() == null ? target.project() + " was already answered."
                     : state.reply(), null);
             case TRIGGERING -> {
+                Duration left = inFlightFor(state);
+                if (!left.isZero()) {
+                    throw new TransientFailureException("request " + requestId + " for " + target.project()
+                            + " is being triggered elsewhere; looking again in " + left.toSeconds() + " s", left);
+                }
                 LOG.warn("request {} for {} was interrupted while triggering; not triggering again", requestId,
                         target.project());
                 yield new ReleaseReply(GitlabReplies.stateUnknown(target, gitlabUrl), null);

@@ -16,6 +16,11 @@ class MackerelConfiguration {
     }
 
     @Bean
+    MackerelInbound mackerelInbound(MackerelWebhook mackerelWebhook) {
+        return new MackerelInbound(mackerelWebhook);
+    }
+
+    @Bean
     IntegrationStatus mackerelIntegrationStatus(MackerelProperties properties) {
         return properties.enabled()
                 ? new MackerelStatus(IntegrationStatus.Mode.CONFIGURED, "webhook token set, POST /hooks/mackerel accepts alerts")

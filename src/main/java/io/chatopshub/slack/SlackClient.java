@@ -30,7 +30,7 @@ import io.chatopshub.system.TransientFailureException;
  * Every call the hub makes to Slack goes through here, on top of the Slack Java SDK.
  *
  * <p>It keeps Slack's rules so callers do not have to: posts to one channel are at least one
- * second apart; after a 429 no request to that method is sent before {@code Retry-After} has
+ * second apart, however many threads post; after a 429 no request to that method is sent before {@code Retry-After} has
  * passed, and the call is then retried; an {@code ok:false} answer becomes an exception with its
  * error code, transient ones retryable. Without a bot token, Web API calls are logged as DRY-RUN.
  */
@@ -46,7 +46,7 @@ public class SlackClient {
     private final String botToken;
     private final Clock clock;
     private final Duration channelSpacing;
-    private final Map<String, AtomicLong> nextPostPerChannel = new ConcurrentHashMap<>();
+    private final Map<String, ChannelGate> channelGates = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> blockedUntilPerMethod = new ConcurrentHashMap<>();
     private final AtomicLong dryRunTs = new AtomicLong();
     private volatile RateLimitListener rateLimitListener = method -> {
@@ -162,13 +162,23 @@ public class SlackClient {
     }
 
     private <T extends SlackApiTextResponse> T call(String method, String channel, SlackCall<T> call) {
+        if (channel == null) {
+            return attempt(method, call);
+        }
+        ChannelGate gate = channelGates.computeIfAbsent(channel, c -> new ChannelGate());
+        synchronized (gate) {
+            sleepUntil(gate.nextAllowed);
+            try {
+                return attempt(method, call);
+            } finally {
+                gate.nextAllowed = clock.millis() + channelSpacing.toMillis();
+            }
+        }
+    }
+
+    private <T extends SlackApiTextResponse> T attempt(String method, SlackCall<T> call) {
         for (int attempt = 0;; attempt++) {
             awaitMethod(method);
-            if (channel != null) {
-                awaitChannel(channel);
-                // a 429 may have come back while this call waited for its slot in the channel
-                awaitMethod(method);
-            }
             try {
                 T response = call.call();
                 if (response.isOk()) {
@@ -214,14 +224,6 @@ public class SlackClient {
         }
     }
 
-    /** Reserves the next free one-second slot of the channel and waits for it. */
-    private void awaitChannel(String channel) {
-        AtomicLong next = nextPostPerChannel.computeIfAbsent(channel, c -> new AtomicLong());
-        long spacing = channelSpacing.toMillis();
-        long slot = next.getAndUpdate(n -> Math.max(n, clock.millis()) + spacing);
-        sleepUntil(Math.max(slot, clock.millis()));
-    }
-
     private void sleepUntil(long epochMillis) {
         long wait = epochMillis - clock.millis();
         while (wait > 0) {
@@ -261,6 +263,14 @@ public class SlackClient {
     @FunctionalInterface
     public interface RateLimitListener {
         void rateLimited(String method);
+    }
+
+    /**
+     * Posts to one channel go through its gate one at a time; the next may start no earlier than
+     * one spacing after the previous finished, so Slack sees them at least that far apart.
+     */
+    private static final class ChannelGate {
+        private long nextAllowed;
     }
 
     /** Where a posted message lives, to update it or reply in its thread later. */

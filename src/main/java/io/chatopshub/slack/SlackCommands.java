@@ -23,7 +23,8 @@ import io.chatopshub.system.RouteDispatcher;
  * {@code slack-command-name}, built in or written by a user, called with the command's fields as
  * headers and its text as body. What the route returns is the answer. A route that takes longer
  * than Slack's three seconds allow gets a holding answer and finishes in the background (it can
- * answer later through {@code response_url}).
+ * answer later through {@code response_url}). A route that fails gets an apology rather than
+ * Slack's generic error, since the person who typed the command waits for an answer.
  */
 @Component("slackCommands")
 public class SlackCommands {
@@ -64,13 +65,21 @@ public class SlackCommands {
         if (route.isEmpty()) {
             return ephemeral("I don't know the command `" + command + "`." + knownCommands());
         }
-        Optional<Exchange> result = routes.callWithin(route.get(), exchange, ANSWER_WITHIN_MILLIS);
+        Optional<Exchange> result;
+        try {
+            result = routes.callWithin(route.get(), exchange, ANSWER_WITHIN_MILLIS);
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed in route {}", command, route.get().getRouteId(), e);
+            return ephemeral("Sorry, `" + command + "` failed; the hub's log says why.");
+        }
         if (result.isEmpty()) {
             LOG.info("{} took longer than {} ms; it goes on and may answer through response_url", command,
                     ANSWER_WITHIN_MILLIS);
             return ephemeral("Working on `" + command + "`…");
         }
-        return answer(result.get().getMessage().getBody());
+        Object body = result.get().getMessage().getBody();
+        String text = exchange.getIn().getHeader(SlackHeaders.TEXT, String.class);
+        return answer(body instanceof String s && s.equals(text) ? null : body);
     }
 
     /** The answer to a slash command whose trigger_id was already seen. */
@@ -95,7 +104,9 @@ public class SlackCommands {
 
     /**
      * A route may return nothing (empty answer), plain text, or a JSON object with {@code text}
-     * and/or {@code blocks}; {@code response_type} defaults to ephemeral.
+     * and/or {@code blocks}; {@code response_type} defaults to ephemeral. A route that leaves the
+     * command's text as body (one that only queues work) is answered {@code Done.}, not with the
+     * person's own words.
      */
     static String answer(Object body) {
         if (body == null) {

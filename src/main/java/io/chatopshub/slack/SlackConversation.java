@@ -116,7 +116,8 @@ public class SlackConversation {
 
     /**
      * Calls the mention's route with the text after the keyword as body; a non-empty String it
-     * returns is posted in the mention's thread.
+     * returns is posted in the mention's thread. A route that leaves the body as it came (one that
+     * only queues work or logs) posts nothing, rather than repeating the person's words back.
      */
     public void callMentionRoute(Exchange exchange) {
         SlackEvent event = exchange.getIn().getBody(SlackEvent.class);
@@ -128,7 +129,7 @@ public class SlackConversation {
         call.getIn().setBody(args);
         Exchange result = routes.call(route, call);
         Object answer = result.getMessage().getBody();
-        if (answer instanceof String s && !s.isBlank()) {
+        if (answer instanceof String s && !s.isBlank() && !s.equals(args)) {
             slack.postMessage(event.channel(), event.replyThread(), s, null);
         }
     }

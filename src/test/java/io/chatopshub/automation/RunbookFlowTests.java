@@ -70,6 +70,26 @@ class RunbookFlowTests extends HubIntegrationTest {
         azure.reset();
     }
 
+    @Autowired
+    InFlightJobs inFlight;
+
+    @Test
+    void aRunningJobIsListedInFlightForOperatorsUntilItEnds() throws Exception {
+        var fields = command("/runbook", "Restart-WebApp AppName=api", AzureStubs.OPS, "U0ALICE");
+        String jobName = JobNames.fromTriggerId(fields.get("trigger_id"));
+        azure.jobGoesThrough(jobName, List.of("Running"), "");
+
+        postSlackCommand(fields);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(inFlight.listInFlight())
+                .anySatisfy(line -> assertThat(line).startsWith(jobName + " runbook=Restart-WebApp user=U0ALICE channel="
+                        + AzureStubs.OPS + " status=Running")));
+        azure.jobGoesThrough(jobName, List.of("Completed"), "done");
+        azure.arm.resetScenarios();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(inFlight.names()).doesNotContain(jobName));
+        assertThat(inFlight.listInFlight()).noneMatch(line -> line.startsWith(jobName));
+    }
+
     @Test
     void aJobGoingNewRunningCompletedIsOneMessageUpdatedTwiceWithItsOutputInTheThread() throws Exception {
         var fields = command("/runbook", "Restart-WebApp AppName=web Slot=\"blue green\"", AzureStubs.OPS, "U0ALICE");

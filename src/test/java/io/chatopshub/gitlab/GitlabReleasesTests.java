@@ -162,6 +162,33 @@ class GitlabReleasesTests {
     }
 
     @Test
+    void requestFoundMidTriggerWaitsForTheOtherCallInsteadOfAnsweringUnknown() {
+        gitlabCreates();
+        DeployTarget web = new DeployTarget("C0RELEASE", null, "web", "ops/web", "main", "glptt-web");
+        ReleaseRequests requests = new ReleaseRequests(store, Duration.ofDays(1), clock);
+        GitlabReleases withLimit = new GitlabReleases(new DeployTargets(List.of(web)),
+                new GitlabClient(new GitlabProperties(gitlab.baseUrl(), "hook", Duration.ofMinutes(2),
+                        Duration.ofSeconds(2), Duration.ofSeconds(5), List.of(web)), RestClient.builder()),
+                guard, requests, gitlab.baseUrl(), clock, Duration.ofSeconds(20));
+        // another worker claimed the request and is waiting for GitLab
+        requests.begin("Ev1");
+        clock.advance(Duration.ofSeconds(4));
+
+        assertThatThrownBy(() -> withLimit.release("T0A", "C0RELEASE", "1712345678.000100", "release web", "Ev1"))
+                .isInstanceOfSatisfying(TransientFailureException.class,
+                        e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(17)));
+        requests.complete("Ev1", new Pipeline(987654, 42, "https://gitlab.example.com/ops/web/-/pipelines/987654", "created"));
+        assertThat(withLimit.release("T0A", "C0RELEASE", "1712345678.000100", "release web", "Ev1").text())
+                .isEqualTo("Pipeline #987654 started for web on main: https://gitlab.example.com/ops/web/-/pipelines/987654");
+
+        requests.begin("Ev2");
+        clock.advance(Duration.ofSeconds(21));
+        assertThat(withLimit.release("T0A", "C0RELEASE", "1712345678.000200", "release web", "Ev2").text())
+                .startsWith("I lost track of the release of web");
+        gitlab.verify(0, postRequestedFor(urlMatching(".*")));
+    }
+
+    @Test
     void gaveUpSaysWhetherSomethingMayHaveStarted() {
         assertThat(releases.gaveUp("T0A", "C0RELEASE", "<@U0HUB> release web",
                 new PipelineNotCreatedException("busy", null, null)).text()).contains("nothing was started");

@@ -1,0 +1,171 @@
+package io.chatopshub.alerts;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the Slack pipelines keep in the state store, as JSON. Everything needed to finish a
+ * delivery lives here, so a restart or a second instance continues where the first stopped.
+ */
+final class GroupingState {
+
+    /** Incidents a digest lists at most; beyond that it only counts them. */
+    static final int MAX_INCIDENTS = 500;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private GroupingState() {
+    }
+
+    static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("alert state cannot be written", e);
+        }
+    }
+
+    static <T> T read(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** The incident an alert belongs to: one per source and key. */
+    static String incident(Alert alert) {
+        return alert.source().id() + "|" + alert.key();
+    }
+
+    /** The later of two notifications of one incident; on a tie the newer arrival. */
+    static boolean isLater(Alert candidate, Alert current) {
+        return candidate.changedAt() == null || current.changedAt() == null
+                || !candidate.changedAt().isBefore(current.changedAt());
+    }
+
+    /** Adds {@code alert} to a list of incidents, replacing an older notification of the same one. */
+    static MergeResult merge(List<Alert> incidents, Alert alert) {
+        List<Alert> out = new ArrayList<>(incidents);
+        for (int i = 0; i < out.size(); i++) {
+            Alert current = out.get(i);
+            if (incident(current).equals(incident(alert))) {
+                if (current.dedupKey().equals(alert.dedupKey()) || !isLater(alert, current)) {
+                    return new MergeResult(incidents, false, current.dedupKey().equals(alert.dedupKey()));
+                }
+                out.set(i, alert);
+                return new MergeResult(out, true, false);
+            }
+        }
+        if (out.size() >= MAX_INCIDENTS) {
+            return new MergeResult(incidents, false, false);
+        }
+        out.add(alert);
+        return new MergeResult(out, true, false);
+    }
+
+    record MergeResult(List<Alert> incidents, boolean changed, boolean alreadyThere) {
+    }
+
+    /**
+     * A channel's grouping: the window collecting alerts, alerts decided to be posted one by one,
+     * a digest about to be posted, and the digest new alerts currently join.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Group(Window window, List<Alert> outbox, List<Alert> pendingDigest, String openDigest) {
+
+        Group {
+            outbox = outbox == null ? List.of() : List.copyOf(outbox);
+            pendingDigest = pendingDigest == null ? List.of() : List.copyOf(pendingDigest);
+        }
+
+        static final Group EMPTY = new Group(null, List.of(), List.of(), null);
+
+        Group withWindow(Window w) {
+            return new Group(w, outbox, pendingDigest, openDigest);
+        }
+
+        Group withOutbox(List<Alert> o) {
+            return new Group(window, o, pendingDigest, openDigest);
+        }
+
+        Group withPendingDigest(List<Alert> p) {
+            return new Group(window, outbox, p, openDigest);
+        }
+
+        Group withOpenDigest(String id) {
+            return new Group(window, outbox, pendingDigest, id);
+        }
+    }
+
+    /**
+     * Alerts that arrived since {@code start}. Until it holds more than the threshold it keeps
+     * every notification (each may become a message); once it is a storm it keeps the latest
+     * notification per incident, which is what a digest shows.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Window(long start, boolean storm, List<Alert> alerts) {
+
+        Window {
+            alerts = alerts == null ? List.of() : List.copyOf(alerts);
+        }
+
+        boolean contains(String dedupKey) {
+            return alerts.stream().anyMatch(a -> a.dedupKey().equals(dedupKey));
+        }
+
+        Window add(Alert alert, int threshold) {
+            if (storm) {
+                return new Window(start, true, merge(alerts, alert).incidents());
+            }
+            List<Alert> more = new ArrayList<>(alerts);
+            more.add(alert);
+            if (more.size() <= threshold) {
+                return new Window(start, false, more);
+            }
+            List<Alert> incidents = List.of();
+            for (Alert a : more) {
+                incidents = merge(incidents, a).incidents();
+            }
+            return new Window(start, true, incidents);
+        }
+    }
+
+    /**
+     * One digest message. {@code version} counts changes, {@code shown} the version the message
+     * shows; {@code refreshAt} is when its next update is due (0: none planned).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Digest(String id, String channel, String ts, List<Alert> incidents, long version, long shown,
+            long lastUpdate, long refreshAt) {
+
+        Digest {
+            incidents = incidents == null ? List.of() : List.copyOf(incidents);
+        }
+
+        boolean dirty() {
+            return version > shown;
+        }
+    }
+
+    /**
+     * The Slack message of one incident in one channel: its own message ({@code ts}) or the digest
+     * it is listed in ({@code digestId}), with the notification it shows.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record MessageRef(String channel, String ts, String digestId, Alert alert, String ticketKey) {
+    }
+}

@@ -1,0 +1,42 @@
+package io.chatopshub.gitlab;
+
+import java.time.Clock;
+
+import io.chatopshub.dedup.StateStore;
+
+import io.chatopshub.slack.HelpContributor;
+import io.chatopshub.slack.SlackClient;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Where releases meet Slack: the beans {@code routes/gitlab/deploy.camel.yaml} calls to answer
+ * release mentions and to bring pipeline results back to their threads, and the help line. Kept
+ * apart from {@link GitlabConfiguration} so the GitLab side stands without a Slack client.
+ */
+@Configuration(proxyBeanMethods = false)
+class GitlabSlackConfiguration {
+
+    @Bean
+    ReleaseMentions gitlabReleaseMentions(GitlabReleases releases, SlackClient slack,
+                                          ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ReleaseFreeze freeze) {
+        return new ReleaseMentions(releases, slack, new BrokerDeliveryLimit(embeddedBroker.getIfAvailable()), freeze);
+    }
+
+    @Bean
+    ReleaseFreeze releaseFreeze(StateStore store, Clock clock) {
+        return new ReleaseFreeze(store, clock);
+    }
+
+    @Bean
+    GitlabHooks gitlabHooks(PipelineHook gitlabPipelineHook, SlackClient slack) {
+        return new GitlabHooks(gitlabPipelineHook, slack);
+    }
+
+    @Bean
+    HelpContributor gitlabHelp(DeployTargets targets) {
+        return new GitlabHelp(targets);
+    }
+}

@@ -1,0 +1,87 @@
+package io.chatopshub.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ChannelPacerTests {
+
+    private static final long SPACING = 150;
+
+    private record Call(String channel, long start, long end) {
+    }
+
+    @Test
+    void concurrentCallersOfOneChannelNeverComeCloserThanTheSpacingEvenWhenACallTakesLong() throws Exception {
+        var store = new MemoryStateStore(Clock.systemUTC());
+        var pacer = new ChannelPacer(store, Clock.systemUTC(), Duration.ofMillis(SPACING));
+        List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        var start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            int n = i;
+            done.add(pool.submit(() -> {
+                start.await();
+                return pacer.run("C1", () -> {
+                    long begin = System.currentTimeMillis();
+                    sleep(n % 3 == 0 ? 250 : 10);
+                    calls.add(new Call("C1", begin, System.currentTimeMillis()));
+                    return null;
+                });
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        List<Call> ordered = calls.stream().sorted(Comparator.comparingLong(Call::start)).toList();
+        assertThat(ordered).hasSize(12);
+        for (int i = 1; i < ordered.size(); i++) {
+            assertThat(ordered.get(i).start() - ordered.get(i - 1).end()).isGreaterThanOrEqualTo(SPACING);
+        }
+    }
+
+    @Test
+    void channelsArePacedIndependentlyAndAFailedCallStillCountsAsACall() throws Exception {
+        var store = new MemoryStateStore(Clock.systemUTC());
+        var pacer = new ChannelPacer(store, Clock.systemUTC(), Duration.ofMillis(1000));
+        long t0 = System.currentTimeMillis();
+        pacer.run("C1", () -> null);
+        pacer.run("C2", () -> null);
+        assertThat(System.currentTimeMillis() - t0).isLessThan(900);
+
+        try {
+            pacer.run("C3", () -> {
+                throw new IllegalStateException("Slack said no");
+            });
+        } catch (IllegalStateException expected) {
+            // the call was made; the next one waits its turn
+        }
+        long failedAt = System.currentTimeMillis();
+        long[] nextAt = new long[1];
+        pacer.run("C3", () -> nextAt[0] = System.currentTimeMillis());
+        assertThat(nextAt[0] - failedAt).isGreaterThanOrEqualTo(990);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.chatopshub.cloudwatch;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.http.RequestMethod.PATCH;
+import static com.github.tomakehurst.wiremock.http.RequestMethod.POST;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chatopshub.alerts.AlertsHubTest;
+import io.chatopshub.system.Json;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SNS deliveries of CloudWatch alarms through the HTTP endpoint, signed like SNS signs them. */
+class CloudwatchAlertsTests extends AlertsHubTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String CERT_PATH = "/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem";
+    private static final String ARN = "arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:api-5xx-high";
+    private static SnsTestSigner signer;
+
+    @BeforeAll
+    static void keys() {
+        signer = SnsTestSigner.create();
+    }
+
+    @BeforeEach
+    void certificate() {
+        snsApi.stubFor(get(urlPathEqualTo(CERT_PATH)).willReturn(aResponse().withStatus(200).withBody(signer.pem)));
+    }
+
+    private static String certUrl() {
+        return snsApi.baseUrl() + CERT_PATH;
+    }
+
+    private static Map<String, String> notification(String messageId, String alarmFile, String alarmName) {
+        return notification(messageId, alarmFile, alarmName, TOPIC);
+    }
+
+    private static Map<String, String> notification(String messageId, String alarmFile, String alarmName, String topic) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Type", "Notification");
+        fields.put("MessageId", messageId);
+        fields.put("TopicArn", topic);
+        fields.put("Subject", "ALARM: \"" + alarmName + "\" in Asia Pacific (Tokyo)");
+        fields.put("Message", resource("/cloudwatch/" + alarmFile).strip().replace("api-5xx-high", alarmName));
+        fields.put("Timestamp", "2026-11-21T10:00:13.456Z");
+        fields.put("UnsubscribeURL", snsApi.baseUrl() + "/?Action=Unsubscribe&SubscriptionArn=" + TOPIC + ":1");
+        return fields;
+    }
+
+    private static Map<String, String> confirmation(String messageId, String token) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Type", "SubscriptionConfirmation");
+        fields.put("MessageId", messageId);
+        fields.put("Token", token);
+        fields.put("TopicArn", TOPIC);
+        fields.put("Message", "You have chosen to subscribe to the topic " + TOPIC
+                + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
+        fields.put("SubscribeURL", snsApi.baseUrl() + "/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=" + token);
+        fields.put("Timestamp", "2026-11-21T09:00:00.000Z");
+        return fields;
+    }
+
+    private HttpResponse<String> postSns(Map<String, String> fields, Map<String, String> headers) throws Exception {
+        var all = new LinkedHashMap<String, String>();
+        all.put("x-amz-sns-message-type", fields.getOrDefault("Type", "Notification"));
+        all.put("x-amz-sns-message-id", fields.getOrDefault("MessageId", "none"));
+        all.put("x-amz-sns-topic-arn", fields.getOrDefault("TopicArn", "none"));
+        all.putAll(headers);
+        return post("/hooks/cloudwatch", "text/plain; charset=UTF-8", SnsTestSigner.json(fields), all);
+    }
+
+    @Test
+    void signedAlarmAndOkInSignatureVersionsOneAndTwoFollowOneSlackMessageAndOneIssue() throws Exception {
+        String name = "api-5xx-high-v12";
+        var alarm = signer.signed(notification("0f6c7c1e-0000-4000-8000-000000000001", "alarm-alarm.json", name), "1", certUrl());
+        assertThat(postSns(alarm, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(postSns(alarm, Map.of()).statusCode()).isEqualTo(200);
+
+        String headline = name + " state is now ALARM: Threshold Crossed: 1 out of the last 1 datapoints [12.0 (21/11/26 09:59:00)]"
+                + " was greater than the threshold (10.0) (minimum 1 datapoint for OK -&gt; ALARM transition).";
+        await().atMost(WAIT).until(() -> slack("chat.postMessage", f -> headline.equals(f.get("text"))).size() == 1);
+        Map<String, String> post = slack("chat.postMessage", f -> headline.equals(f.get("text"))).get(0);
+        assertThat(post).containsEntry("channel", CHANNEL).doesNotContainKey("thread_ts");
+        String ts = post.get("answer.ts");
+        await().atMost(WAIT).until(() -> backlog(POST, "/api/v2/issues").size() == 1);
+        assertThat(formOf(backlog(POST, "/api/v2/issues").get(0).getBodyAsString()))
+                .containsEntry("summary", "critical@AWS/ApplicationELB HTTPCode_Target_5XX_Count (LoadBalancer=app/shop-api/50dc6c495c0c9188)"
+                        + " - " + name + " (occurred at 2026-11-21 10:00 UTC)")
+                .hasEntrySatisfying("description", d -> assertThat(d).contains("Alert ID: " + ARN.replace("api-5xx-high", name) + "\n"
+                        + "Source: cloudwatch\n"));
+
+        var ok = signer.signed(notification("0f6c7c1e-0000-4000-8000-000000000002", "alarm-ok.json", name), "2", certUrl());
+        assertThat(postSns(ok, Map.of()).statusCode()).isEqualTo(200);
+        String okHeadline = name + " state is now OK: Threshold Crossed: 1 out of the last 1 datapoints [2.0 (21/11/26 10:09:00)]"
+                + " was not greater than the threshold (10.0) (minimum 1 datapoint for ALARM -&gt; OK transition).";
+        await().atMost(WAIT).until(() -> !slack("chat.postMessage", f -> ts.equals(f.get("thread_ts"))).isEmpty()
+                && !slack("chat.update", f -> ts.equals(f.get("ts")) && okHeadline.equals(f.get("text"))).isEmpty());
+        assertThat(slack("chat.postMessage", f -> ts.equals(f.get("thread_ts")))).singleElement()
+                .satisfies(reply -> assertThat(reply).containsEntry("text", okHeadline).containsEntry("channel", CHANNEL));
+        await().atMost(WAIT).until(() -> backlog(PATCH, "/api/v2/issues/.*").size() == 1);
+        assertThat(formOf(backlog(PATCH, "/api/v2/issues/.*").get(0).getBodyAsString())).containsEntry("statusId", "4");
+
+        assertThat(slack("chat.postMessage", f -> f.get("thread_ts") == null)).hasSize(1);
+        assertThat(backlog(POST, "/api/v2/issues")).hasSize(1)
+                .allSatisfy(r -> assertThat(formOf(r.getBodyAsString())).containsEntry("projectId", "10"));
+        assertThat(snsApi.findAll(getRequestedFor(urlPathEqualTo(CERT_PATH)))).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void alarmsOfTheBillingTopicAlsoGoToTheSecondBacklogProjectOfThePipelineAddedInYaml() throws Exception {
+        String name = "billing-estimated-charges";
+        var alarm = signer.signed(notification("0f6c7c1e-0000-4000-8000-0000000000b1", "alarm-alarm.json", name, BILLING_TOPIC),
+                "2", certUrl());
+        assertThat(postSns(alarm, Map.of()).statusCode()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> backlog(POST, "/api/v2/issues").size() == 2
+                && slack("chat.postMessage", f -> f.get("text").startsWith(name + " state is now ALARM")).size() == 1);
+        assertThat(backlog(POST, "/api/v2/issues").stream().map(r -> formOf(r.getBodyAsString())))
+                .anySatisfy(f -> assertThat(f).containsEntry("projectId", "77").containsEntry("issueTypeId", "88")
+                        .containsEntry("priorityId", "2"))
+                .anySatisfy(f -> assertThat(f).containsEntry("projectId", "10").containsEntry("issueTypeId", "20")
+                        .containsEntry("priorityId", "3"));
+        assertThat(backlog(com.github.tomakehurst.wiremock.http.RequestMethod.GET, "/api/v2/issues"))
+                .anySatisfy(r -> assertThat(r.queryParameter("projectId[]").firstValue()).isEqualTo("77"));
+
+        var ok = signer.signed(notification("0f6c7c1e-0000-4000-8000-0000000000b2", "alarm-ok.json", name, BILLING_TOPIC),
+                "1", certUrl());
+        assertThat(postSns(ok, Map.of()).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> backlog(PATCH, "/api/v2/issues/.*").size() == 2);
+        assertThat(backlog(POST, "/api/v2/issues")).hasSize(2);
+    }
+
+    @Test
+    void subscriptionConfirmationsInBothVersionsAreConfirmedAndAFailedConfirmationIsRetried() throws Exception {
+        snsApi.stubFor(get(urlPathEqualTo("/")).withQueryParam("Action", equalTo("ConfirmSubscription"))
+                .inScenario("confirm").whenScenarioStateIs(STARTED).willSetStateTo("up")
+                .willReturn(aResponse().withStatus(503)));
+        snsApi.stubFor(get(urlPathEqualTo("/")).withQueryParam("Action", equalTo("ConfirmSubscription"))
+                .inScenario("confirm").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200).withBody("<ConfirmSubscriptionResponse><ConfirmSubscriptionResult>"
+                        + "<SubscriptionArn>" + TOPIC + ":2bcfbf39</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>")));
+
+        var v1 = signer.signed(confirmation("165545c9-0000-4000-8000-000000000001", "2336412f37fb687f5d51e6e2425dacbba9d1b3b1"), "1", certUrl());
+        var v2 = signer.signed(confirmation("165545c9-0000-4000-8000-000000000002", "99c1d6b2ec5ad3f0f1b2c3d4e5f60718293a4b5c"), "2", certUrl());
+        var answer = postSns(v1, Map.of());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(postSns(v2, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(postSns(v1, Map.of()).statusCode()).isEqualTo(200);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            snsApi.verify(2, getRequestedFor(urlPathEqualTo("/")).withQueryParam("Action", equalTo("ConfirmSubscription"))
+                    .withQueryParam("Token", equalTo("2336412f37fb687f5d51e6e2425dacbba9d1b3b1")));
+            snsApi.verify(1, getRequestedFor(urlPathEqualTo("/")).withQueryParam("Action", equalTo("ConfirmSubscription"))
+                    .withQueryParam("TopicArn", equalTo(TOPIC))
+                    .withQueryParam("Token", equalTo("99c1d6b2ec5ad3f0f1b2c3d4e5f60718293a4b5c")));
+        });
+        Thread.sleep(1500);
+        snsApi.verify(3, getRequestedFor(urlPathEqualTo("/")));
+        assertThat(slackApi.getAllServeEvents()).isEmpty();
+        assertThat(backlogApi.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void forgedWrongTopicBadCertificateUrlAndRawDeliveriesAreRefusedAndNothingIsSent() throws Exception {
+        var forged = notification("0f6c7c1e-0000-4000-8000-00000000000f", "alarm-alarm.json", "forged");
+        forged.put("SignatureVersion", "2");
+        forged.put("Signature", SnsTestSigner.sign(SnsTestSigner.strangerKey(), "2", SnsTestSigner.stringToSign(forged)));
+        forged.put("SigningCertURL", certUrl());
+        assertRefused(postSns(forged, Map.of()), 401);
+
+        var tampered = signer.signed(notification("0f6c7c1e-0000-4000-8000-00000000000e", "alarm-alarm.json", "tampered"), "1", certUrl());
+        tampered.put("Message", tampered.get("Message").replace("\"ALARM\"", "\"OK\""));
+        assertRefused(postSns(tampered, Map.of()), 401);
+
+        var otherTopic = notification("0f6c7c1e-0000-4000-8000-00000000000d", "alarm-alarm.json", "other-topic");
+        otherTopic.put("TopicArn", "arn:aws:sns:ap-northeast-1:123456789012:someone-elses");
+        assertRefused(postSns(signer.signed(otherTopic, "2", certUrl()), Map.of()), 401);
+
+        var otherTopicConfirmation = confirmation("165545c9-0000-4000-8000-00000000000d", "aaaa");
+        otherTopicConfirmation.put("TopicArn", "arn:aws:sns:ap-northeast-1:123456789012:someone-elses");
+        assertRefused(postSns(signer.signed(otherTopicConfirmation, "1", certUrl()), Map.of()), 401);
+
+        for (String badUrl : new String[] {"https://sns.ap-northeast-1.amazonaws.com.evil.example/cert.pem",
+                snsApi.baseUrl() + "/cert.txt", snsApi.baseUrl().replace("localhost", "127.0.0.1") + CERT_PATH}) {
+            var fields = signer.signed(notification("0f6c7c1e-0000-4000-8000-00000000000c", "alarm-alarm.json", "bad-cert"), "2", badUrl);
+            assertRefused(postSns(fields, Map.of()), 401);
+        }
+
+        var raw = signer.signed(notification("0f6c7c1e-0000-4000-8000-00000000000b", "alarm-alarm.json", "raw"), "2", certUrl());
+        assertRefused(postSns(raw, Map.of("x-amz-sns-rawdelivery", "true")), 400);
+        var bareRaw = post("/hooks/cloudwatch", "text/plain; charset=UTF-8", resource("/cloudwatch/alarm-alarm.json"),
+                Map.of("x-amz-sns-rawdelivery", "true"));
+        assertRefused(bareRaw, 400);
+
+        Thread.sleep(2000);
+        assertThat(slackApi.getAllServeEvents()).isEmpty();
+        assertThat(backlogApi.getAllServeEvents()).isEmpty();
+        snsApi.verify(0, getRequestedFor(urlPathEqualTo("/cert.txt")));
+        snsApi.verify(0, getRequestedFor(urlPathEqualTo("/")));
+        assertThat(snsApi.findAll(anyRequestedFor(anyUrl()))).allSatisfy(r -> assertThat(r.getUrl()).isEqualTo(CERT_PATH));
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(Json.readObject(response.body()).path("error").asText()).isNotBlank();
+    }
+}
