@@ -45,7 +45,7 @@ measure() {
 LOAD_BEFORE="$(load_average)"
 HUB_PORT=$(free_port)
 start_hub "$HUB_PORT" "$WORK/hub-data" "$WORK/hub.log"
-wait_for_ack "http://127.0.0.1:$HUB_PORT" 120 || { tail -50 "$WORK/hub.log"; exit 1; }
+wait_for_ack "http://127.0.0.1:$HUB_PORT" 240 || { tail -50 "$WORK/hub.log"; exit 1; }
 measure hub "http://127.0.0.1:$HUB_PORT" "$HUB_PID"
 stop_pid "$HUB_PID"
 
