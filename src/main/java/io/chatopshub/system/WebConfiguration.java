@@ -27,11 +27,18 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
-    /** The Content-Type each webhook's sender uses; a POST with another one is refused with 415. */
+    /**
+     * The Content-Type each webhook's sender uses; a POST with another one is refused with 415.
+     * {@code /hooks/deploy-result} is left out: CI scripts call it with a query string and any body.
+     */
     static final Map<String, List<MediaType>> MEDIA_TYPES = Map.of(
             "/slack/events", List.of(MediaType.APPLICATION_JSON),
             "/slack/commands", List.of(MediaType.APPLICATION_FORM_URLENCODED),
-            "/slack/interactions", List.of(MediaType.APPLICATION_FORM_URLENCODED));
+            "/slack/interactions", List.of(MediaType.APPLICATION_FORM_URLENCODED),
+            "/hooks/mackerel", List.of(MediaType.APPLICATION_JSON),
+            "/hooks/gitlab", List.of(MediaType.APPLICATION_JSON),
+            // SNS sends text/plain; JSON is what a hand-made test delivery would say
+            "/hooks/cloudwatch", List.of(MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON));
 
     @Bean
     FilterRegistrationBean<InboundBodyFilter> inboundBodyFilter(HubProperties hub) {

@@ -17,7 +17,9 @@ final class HostileCorpus {
 
     /** How the body of an endpoint is shaped. */
     enum Shape {
-        JSON, FORM, PAYLOAD_FORM
+        JSON, FORM, PAYLOAD_FORM,
+        /** Everything in the query string; the body is not read. */
+        QUERY
     }
 
     /** Query string and headers that authenticate a body, or fail to. */
@@ -42,13 +44,25 @@ final class HostileCorpus {
         Credentials sign(byte[] body);
 
         Map<String, Credentials> forgeries(byte[] body);
+
+        /** Bodies that carry their own (wrong) authentication, such as SNS messages. */
+        default Map<String, byte[]> forgedBodies(byte[] body) {
+            return Map.of();
+        }
     }
 
     /**
      * An endpoint under test. {@code validBody} is accepted by the hub when authentic; the corpus
-     * sends it only with forged credentials or a wrong media type.
+     * sends it only with forged credentials or a wrong media type. For {@link Shape#QUERY} it is
+     * the query string (without credentials), and {@code allowedMethods} lists the methods the
+     * endpoint serves besides POST.
      */
-    record Endpoint(String path, String contentType, Shape shape, Authentication authentication, String validBody) {
+    record Endpoint(String path, String contentType, Shape shape, Authentication authentication, String validBody,
+            List<String> allowedMethods) {
+
+        Endpoint(String path, String contentType, Shape shape, Authentication authentication, String validBody) {
+            this(path, contentType, shape, authentication, validBody, List.of());
+        }
     }
 
     private final long maxBodySize;
@@ -63,12 +77,18 @@ final class HostileCorpus {
     }
 
     HostileCorpus add(Endpoint endpoint) {
+        if (endpoint.shape() == Shape.QUERY) {
+            return addQueryEndpoint(endpoint);
+        }
         byte[] valid = endpoint.validBody().getBytes(StandardCharsets.UTF_8);
         forged(endpoint, valid);
+        endpoint.authentication().forgedBodies(valid).forEach((name, body) ->
+                requests.add(authentic(endpoint, "forged body: " + name, endpoint.contentType(), body)));
         switch (endpoint.shape()) {
             case JSON -> malformedJson(endpoint, valid);
             case FORM -> malformedForms(endpoint, valid);
             case PAYLOAD_FORM -> malformedPayloads(endpoint, valid);
+            default -> throw new IllegalArgumentException(endpoint.shape().name());
         }
         oversized(endpoint, valid);
         wrongMediaTypes(endpoint, valid);
@@ -78,19 +98,72 @@ final class HostileCorpus {
         return this;
     }
 
+    /** An endpoint driven by its query string: wrong credentials, malformed parameters, wrong methods. */
+    private HostileCorpus addQueryEndpoint(Endpoint e) {
+        String valid = e.validBody();
+        byte[] none = new byte[0];
+        e.authentication().forgeries(none).forEach((name, credentials) -> {
+            for (String method : queryMethods(e)) {
+                requests.add(new HostileRequest("forged: " + name, method, withQuery(e.path(), join(credentials.query(), valid)),
+                        credentials.headers(), none, HostileRequest.Transport.FIXED));
+            }
+        });
+        var credentials = e.authentication().sign(none);
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("no parameters", "");
+        queries.put("result missing", valid.replaceAll("result=[^&]*&?", ""));
+        queries.put("unknown result", valid.replaceAll("result=[^&]*", "result=maybe"));
+        queries.put("channel missing", valid.replaceAll("channel=[^&]*&?", ""));
+        queries.put("timestamp not a Slack ts", valid.replaceAll("timestamp=[^&]*", "timestamp=yesterday"));
+        queries.put("unknown source", valid.replaceAll("source=[^&]*", "source=nowhere"));
+        queries.put("malformed escape", valid + "&x=%zz");
+        queries.put("escape that is not UTF-8", valid.replaceAll("channel=[^&]*", "channel=%FF"));
+        queries.put("truncated escape", valid + "&x=%2");
+        queries.put("huge value", valid.replaceAll("channel=[^&]*", "channel=" + "C".repeat(7000)));
+        queries.forEach((name, query) -> {
+            for (String method : queryMethods(e)) {
+                requests.add(new HostileRequest(name, method, withQuery(e.path(), join(credentials.query(), query)),
+                        credentials.headers(), none, HostileRequest.Transport.FIXED));
+            }
+        });
+        for (String method : new String[] { "GET", "PUT", "DELETE", "PATCH" }) {
+            if (!e.allowedMethods().contains(method)) {
+                requests.add(new HostileRequest("method " + method, method, withQuery(e.path(), join(credentials.query(), valid)),
+                        credentials.headers(), none, HostileRequest.Transport.FIXED));
+            }
+        }
+        requests.add(HostileRequest.post("unsigned body over the limit", withQuery(e.path(), valid), e.contentType(),
+                utf8("x".repeat((int) maxBodySize + 1)), Map.of()));
+        requests.add(HostileRequest.raw("declares 10 GB and sends nothing", e.path(),
+                "POST " + e.path() + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000000\r\n\r\n"));
+        brokenHttp(e, none);
+        return this;
+    }
+
+    private static List<String> queryMethods(Endpoint e) {
+        var methods = new ArrayList<String>();
+        methods.add("POST");
+        methods.addAll(e.allowedMethods());
+        return methods;
+    }
+
     private void forged(Endpoint endpoint, byte[] valid) {
         endpoint.authentication().forgeries(valid).forEach((name, credentials) ->
                 requests.add(request(endpoint, "forged: " + name, endpoint.contentType(), valid, credentials)));
     }
 
     private void malformedJson(Endpoint e, byte[] valid) {
+        for (String text : new String[] { "null", "true", "42", "\"text\"", "[]", "[{}]" }) {
+            requests.add(authentic(e, "well-formed, not an object: " + text, e.contentType(), utf8(text)).ignorable());
+        }
         Map<String, byte[]> bodies = new LinkedHashMap<>();
-        for (String text : new String[] { "", " ", "null", "true", "42", "\"text\"", "[]", "[{}]", "{", "}", "{\"a\":}",
+        for (String text : new String[] { "", " ", "{", "}", "{\"a\":}",
                 "{'type':'event_callback'}", "{type:1}", "{\"a\":1,}", "{\"a\":NaN}", "{\"a\":01}", "/*x*/{}", "{}xyz",
                 "{} {}", "{\"a\":\"\\uD800\"", "\u0000", "{\"a\":\"tab\there\"}" }) {
             bodies.put("not a JSON object: " + abbreviate(text), utf8(text));
         }
-        for (int cut : new int[] { 1, valid.length / 3, valid.length / 2, valid.length - 1 }) {
+        int end = new String(valid, StandardCharsets.UTF_8).stripTrailing().getBytes(StandardCharsets.UTF_8).length;
+        for (int cut : new int[] { 1, end / 3, end / 2, end - 1 }) {
             bodies.put("truncated at " + cut, java.util.Arrays.copyOf(valid, cut));
         }
         bodies.put("invalid UTF-8 (0xFF)", splice(valid, new byte[] { (byte) 0xFF }));

@@ -23,7 +23,7 @@ import java.util.concurrent.Flow;
  * raw header bytes) go over a plain socket.
  */
 record HostileRequest(String name, String method, String path, Map<String, String> headers, byte[] body,
-        Transport transport) {
+        Transport transport, boolean mayBeIgnored) {
 
     enum Transport {
         /** Content-Length set from the body. */
@@ -38,6 +38,19 @@ record HostileRequest(String name, String method, String path, Map<String, Strin
         headers = Map.copyOf(headers);
     }
 
+    HostileRequest(String name, String method, String path, Map<String, String> headers, byte[] body, Transport transport) {
+        this(name, method, path, headers, body, transport, false);
+    }
+
+    /**
+     * Well-formed JSON that is no webhook payload (an array, a number): the contract lets an
+     * endpoint refuse it as malformed or answer it as an authenticated body of an unknown kind,
+     * which it then ignores (the corpus checks that nothing goes out).
+     */
+    HostileRequest ignorable() {
+        return new HostileRequest(name, method, path, headers, body, transport, true);
+    }
+
     static HostileRequest post(String name, String path, String contentType, byte[] body, Map<String, String> headers) {
         var all = new LinkedHashMap<>(headers);
         if (contentType != null) {
@@ -47,7 +60,7 @@ record HostileRequest(String name, String method, String path, Map<String, Strin
     }
 
     HostileRequest chunked() {
-        return new HostileRequest(name + " (chunked)", method, path, headers, body, Transport.CHUNKED);
+        return new HostileRequest(name + " (chunked)", method, path, headers, body, Transport.CHUNKED, mayBeIgnored);
     }
 
     static HostileRequest raw(String name, String path, String wholeRequest) {
