@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -18,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * time; expired ones are treated as absent and swept now and then.
  *
  * <p>Changes are atomic operations on the map (put-if-absent, compare-and-replace) rather than
- * one lock around change and commit: concurrent callers then share commits, since a commit
- * writes every change made before it started and the callers queued behind it find nothing
- * left to write. Under a burst of webhooks this turns one file write per request into one per
- * group of requests.
+ * one lock around change and commit, and callers share commits (group commit): each change takes
+ * a ticket once it is in the map; a commit covers every ticket taken before it started, so the
+ * callers that queued behind a commit return as soon as the next one, made for all of them,
+ * is written. Under a burst of webhooks this turns one file write per request into one per group
+ * of requests, and a caller still returns only once its change is in the file.
  */
 final class EmbeddedStateStore implements StateStore, AutoCloseable {
 
@@ -31,6 +35,10 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     private final MVStore store;
     private final MVMap<String, String> entries;
     private final Clock clock;
+    private final AtomicLong changes = new AtomicLong();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    /** The highest change ticket known to be in the file; guarded by {@link #commitLock}. */
+    private long committed;
 
     EmbeddedStateStore(Path file, Clock clock) {
         try {
@@ -55,7 +63,7 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
             claimed = live(current) == null && entries.replace(key, current, encoded);
         }
         if (claimed) {
-            store.commit();
+            commitChange();
         }
         return claimed;
     }
@@ -68,7 +76,7 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     @Override
     public void put(String key, String value, Duration ttl) {
         entries.put(key, encode(value, ttl));
-        store.commit();
+        commitChange();
     }
 
     @Override
@@ -81,7 +89,7 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
                 return false;
             }
             if (entries.replace(key, raw, encoded)) {
-                store.commit();
+                commitChange();
                 return true;
             }
         }
@@ -91,9 +99,28 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     public boolean remove(String key) {
         String previous = entries.remove(key);
         if (previous != null) {
-            store.commit();
+            commitChange();
         }
         return live(previous) != null;
+    }
+
+    /**
+     * Returns once the caller's change, made before this call, is in the file. The ticket is
+     * taken after the change; a commit started after a ticket was taken contains that change.
+     */
+    private void commitChange() {
+        long ticket = changes.incrementAndGet();
+        commitLock.lock();
+        try {
+            if (committed >= ticket) {
+                return;
+            }
+            long covered = changes.get();
+            store.commit();
+            committed = covered;
+        } finally {
+            commitLock.unlock();
+        }
     }
 
     @Override
