@@ -23,6 +23,7 @@ public final class HubProcess implements AutoCloseable {
     private final List<String> command;
     private final Path log;
     private final int port;
+    private final Map<String, String> environment = new java.util.HashMap<>();
     private Process process;
 
     public HubProcess(int port, Path log, Map<String, String> properties) {
@@ -35,6 +36,12 @@ public final class HubProcess implements AutoCloseable {
         command.add(jar().toString());
         command.add("--server.port=" + port);
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+    }
+
+    /** Environment variables for the JVM (e.g. AWS credentials for DynamoDB Local), set before {@link #start}. */
+    public HubProcess withEnvironment(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
     }
 
     /** The executable jar in target/, built by the package phase before integration tests run. */
@@ -56,8 +63,10 @@ public final class HubProcess implements AutoCloseable {
     /** Starts the JVM (appending to the log) and waits until readiness says UP. */
     public HubProcess start(Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        var builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.chatopshub.system.DryRun;
+import io.chatopshub.system.OutboundMetrics;
 import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.TransientFailureException;
 
@@ -51,6 +52,7 @@ public class SlackClient {
     private final AtomicLong dryRunTs = new AtomicLong();
     private volatile RateLimitListener rateLimitListener = method -> {
     };
+    private volatile OutboundMetrics metrics = OutboundMetrics.disabled();
 
     public SlackClient(SlackProperties properties, Clock clock, Duration channelSpacing) {
         var config = new SlackConfig();
@@ -73,6 +75,11 @@ public class SlackClient {
     /** Told of every 429 Slack answers, e.g. to count them. */
     public void setRateLimitListener(RateLimitListener listener) {
         this.rateLimitListener = listener;
+    }
+
+    /** Where the latency and outcome of every HTTP call to Slack is recorded ({@code integration=slack}). */
+    public void setOutboundMetrics(OutboundMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public boolean isDryRun() {
@@ -134,18 +141,22 @@ public class SlackClient {
         for (int attempt = 0;; attempt++) {
             awaitMethod(kind);
             WebhookResponse response;
+            long start = System.nanoTime();
             try {
                 response = slack.send(url, jsonPayload);
             } catch (IOException e) {
+                metrics.record("slack", kind, OutboundMetrics.IO_ERROR, Duration.ofNanos(System.nanoTime() - start));
                 throw new TransientFailureException(kind + " could not be reached: " + e.getClass().getSimpleName(), e);
             }
             int code = response.getCode();
+            metrics.record("slack", kind, OutboundMetrics.outcomeOf(code), Duration.ofNanos(System.nanoTime() - start));
             if (code >= 200 && code < 300) {
                 return;
             }
             if (code == 429) {
                 Duration wait = retryAfter(response.getHeaders() == null ? null
                         : first(response.getHeaders().get("retry-after"), response.getHeaders().get("Retry-After")));
+                rateLimitListener.rateLimited(kind);
                 block(kind, wait);
                 if (attempt < MAX_RATE_LIMIT_WAITS) {
                     continue;
@@ -179,18 +190,24 @@ public class SlackClient {
     private <T extends SlackApiTextResponse> T attempt(String method, SlackCall<T> call) {
         for (int attempt = 0;; attempt++) {
             awaitMethod(method);
+            long start = System.nanoTime();
+            String outcome = OutboundMetrics.ERROR;
             try {
                 T response = call.call();
                 if (response.isOk()) {
+                    outcome = OutboundMetrics.SUCCESS;
                     return response;
                 }
                 String error = response.getError() == null ? "unknown_error" : response.getError();
                 if (TRANSIENT_ERRORS.contains(error)) {
+                    outcome = OutboundMetrics.TRANSIENT;
                     throw new TransientFailureException("Slack " + method + " failed: " + error, (Duration) null);
                 }
+                outcome = OutboundMetrics.PERMANENT;
                 throw new PermanentFailureException(error, "Slack " + method + " failed: " + error);
             } catch (SlackApiException e) {
                 int code = e.getResponse().code();
+                outcome = OutboundMetrics.outcomeOf(code);
                 if (code == 429) {
                     Duration wait = retryAfter(e.getResponse().header("Retry-After"));
                     LOG.warn("Slack {} answered 429, waiting {} s before trying again", method, wait.toSeconds());
@@ -206,8 +223,11 @@ public class SlackClient {
                 }
                 throw new PermanentFailureException("http_" + code, "Slack " + method + " answered HTTP " + code);
             } catch (IOException e) {
+                outcome = OutboundMetrics.IO_ERROR;
                 throw new TransientFailureException("Slack " + method + " could not be reached: "
                         + e.getClass().getSimpleName(), e);
+            } finally {
+                metrics.record("slack", method, outcome, Duration.ofNanos(System.nanoTime() - start));
             }
         }
     }

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.chatopshub.system.IntegrationStatus;
+import io.chatopshub.system.OutboundMetrics;
 import io.chatopshub.system.Secrets;
 
 /** The Slack Web API client and what the startup report says about Slack. */
@@ -17,8 +18,11 @@ class SlackConfiguration {
     static final Duration CHANNEL_SPACING = Duration.ofSeconds(1);
 
     @Bean
-    SlackClient slackClient(SlackProperties properties, Clock clock) {
-        return new SlackClient(properties, clock, CHANNEL_SPACING);
+    SlackClient slackClient(SlackProperties properties, Clock clock, OutboundMetrics metrics) {
+        var client = new SlackClient(properties, clock, CHANNEL_SPACING);
+        client.setOutboundMetrics(metrics);
+        client.setRateLimitListener(method -> metrics.rateLimited("slack", method));
+        return client;
     }
 
     @Bean

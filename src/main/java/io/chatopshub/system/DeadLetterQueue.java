@@ -38,6 +38,8 @@ public class DeadLetterQueue {
     public static final String QUEUE = "chatops.dlq";
     public static final String ORIGINAL_QUEUE = "ChatopsOriginalQueue";
     public static final String FAILURE = "ChatopsFailure";
+    /** Exchange property set on work this queue took, so logs can tell it from work that succeeded. */
+    public static final String PARKED = "ChatopsParked";
     private static final String BROKER_ORIGINAL_ADDRESS = "_AMQ_ORIG_ADDRESS";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
 
@@ -73,6 +75,7 @@ public class DeadLetterQueue {
             message.setStringProperty(FAILURE, reason);
             return message;
         });
+        exchange.setProperty(PARKED, true);
         LOG.warn("route {} parked delivery {} in {}: {}", exchange.getFromRouteId(),
                 exchange.getIn().getHeader("ChatopsDeliveryId"), QUEUE, reason);
     }

@@ -1,7 +1,14 @@
 package io.chatopshub.system;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
@@ -17,12 +24,25 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.util.StringUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The HTTP edge. Webhook paths authenticate each request by its own signature or token, so
- * they are open to the network and exempt from CSRF; everything operators use (Hawtio, actuator
- * endpoints other than health) needs a login. Every refusal, down to those Tomcat makes itself,
- * is the hub's JSON error.
+ * they are open to the network and exempt from CSRF; everything operators use (Hawtio and its
+ * Jolokia endpoint, actuator endpoints other than health) needs a login. Every refusal, down to
+ * those Tomcat makes itself, is the hub's JSON error.
+ *
+ * <p>Hawtio is a single-page application that posts JMX operations to Jolokia. It reads the
+ * {@code XSRF-TOKEN} cookie and sends it back as {@code X-XSRF-TOKEN}, so the CSRF token lives in
+ * a cookie readable by scripts (the pattern Spring Security documents for single-page apps);
+ * the session cookie itself stays HTTP-only and same-site.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
@@ -74,7 +94,11 @@ class WebConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator", "/actuator/**", "/login", "/logout").authenticated()
                         .anyRequest().permitAll())
-                .csrf(csrf -> csrf.ignoringRequestMatchers(request -> !isOperatorPath(request.getRequestURI())))
+                .csrf(csrf -> csrf
+                        .ignoringRequestMatchers(request -> !isOperatorPath(request.getRequestURI()))
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new SinglePageAppCsrfHandler()))
+                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
                 .httpBasic(Customizer.withDefaults())
                 .formLogin(Customizer.withDefaults());
         return http.build();
@@ -83,5 +107,46 @@ class WebConfiguration {
     /** Paths a logged-in operator uses from a browser; only these need CSRF protection. */
     private static boolean isOperatorPath(String path) {
         return path.startsWith("/actuator") || path.startsWith("/login") || path.startsWith("/logout");
+    }
+
+    /**
+     * Accepts the raw token from the {@code X-XSRF-TOKEN} header (what Hawtio sends) and the
+     * masked token from form fields (Spring's login and logout pages), which protects the token
+     * rendered in pages against BREACH.
+     */
+    static final class SinglePageAppCsrfHandler extends CsrfTokenRequestAttributeHandler {
+
+        private final CsrfTokenRequestHandler masked = new XorCsrfTokenRequestAttributeHandler();
+
+        @Override
+        public void handle(HttpServletRequest request, HttpServletResponse response, Supplier<CsrfToken> token) {
+            masked.handle(request, response, token);
+        }
+
+        @Override
+        public String resolveCsrfTokenValue(HttpServletRequest request, CsrfToken token) {
+            if (StringUtils.hasText(request.getHeader(token.getHeaderName()))) {
+                return super.resolveCsrfTokenValue(request, token);
+            }
+            return masked.resolveCsrfTokenValue(request, token);
+        }
+    }
+
+    /** Loads the deferred token on operator pages so the cookie is there before Hawtio's first POST. */
+    static final class CsrfCookieFilter extends OncePerRequestFilter {
+
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return !isOperatorPath(request.getRequestURI());
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
+                token.getToken();
+            }
+            chain.doFilter(request, response);
+        }
     }
 }

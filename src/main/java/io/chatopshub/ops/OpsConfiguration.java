@@ -1,0 +1,76 @@
+package io.chatopshub.ops;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import jakarta.jms.ConnectionFactory;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.springframework.boot.actuate.jms.JmsHealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+import io.chatopshub.dedup.StateStore;
+import io.chatopshub.system.DeadLetterQueue;
+
+/**
+ * What operators watch: readiness of the broker and the dedup store, Prometheus meters for inbound
+ * acknowledgements, routes and the dead-letter queue, and one log line per delivery.
+ * Camel picks up the route policy factory, event notifier and intercept strategy beans from
+ * the Spring context by type.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpsConfiguration {
+
+    /**
+     * Health contributor {@code broker}, part of the readiness group, in place of Spring Boot's
+     * {@code jms} check ({@code management.health.jms.enabled: false}), which can block a probe for
+     * tens of seconds while the broker is gone.
+     */
+    @Bean
+    BrokerHealthIndicator brokerHealthIndicator(ConnectionFactory connectionFactory, Clock clock) {
+        return new BrokerHealthIndicator(new JmsHealthIndicator(connectionFactory), Duration.ofSeconds(2),
+                Duration.ofSeconds(3), clock);
+    }
+
+    /** Health contributor {@code dedupStore}, part of the readiness group. */
+    @Bean
+    StateStoreHealthIndicator dedupStoreHealthIndicator(StateStore store) {
+        return new StateStoreHealthIndicator(store);
+    }
+
+    @Bean
+    DeadLetterDepth deadLetterDepth(DeadLetterQueue deadLetters, Clock clock) {
+        return new DeadLetterDepth(deadLetters::getDepth, clock);
+    }
+
+    @Bean
+    FilterRegistrationBean<AckTimingFilter> ackTimingFilter(MeterRegistry registry) {
+        var registration = new FilterRegistrationBean<>(new AckTimingFilter(registry));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.addUrlPatterns("/slack/*", "/hooks/*");
+        return registration;
+    }
+
+    /** Exchanges per route (total, failed, in flight) and their processing time: {@code camel.exchanges.*}, {@code camel.route.policy}. */
+    @Bean
+    MicrometerRoutePolicyFactory micrometerRoutePolicyFactory(MeterRegistry registry) {
+        var factory = new MicrometerRoutePolicyFactory();
+        factory.setMeterRegistry(registry);
+        return factory;
+    }
+
+    @Bean
+    DeliveryLog deliveryLog() {
+        return new DeliveryLog();
+    }
+
+    @Bean
+    DeliveryIdCapture deliveryIdCapture() {
+        return new DeliveryIdCapture();
+    }
+}
