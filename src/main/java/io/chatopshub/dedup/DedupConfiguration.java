@@ -18,8 +18,8 @@ import io.chatopshub.system.HubProperties;
 class DedupConfiguration {
 
     @Bean
-    DeliveryIdRepository deliveryIds(StateStore store, DedupProperties properties) {
-        return new DeliveryIdRepository(store, properties.ttl());
+    DeliveryIdRepository deliveryIds(StateStore store, DedupProperties properties, Clock clock) {
+        return new DeliveryIdRepository(store, properties.ttl(), clock);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,6 +1,8 @@
 package io.chatopshub.dedup;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -9,22 +11,47 @@ import org.apache.camel.support.service.ServiceSupport;
  * Camel's {@link IdempotentRepository} over the hub's {@link StateStore}: the key of every
  * accepted delivery is claimed for {@code chatops.dedup.ttl}. With the DynamoDB store the claim
  * is a conditional write, so two hub instances receiving copies of one delivery accept it once.
+ *
+ * <p>A key is first claimed as <em>pending</em> and confirmed once the delivery is on the durable
+ * queue. A pending key older than {@link #TAKE_OVER_AFTER} belongs to an attempt that died between
+ * the claim and the queue (the process was killed): a later copy of the delivery takes it over
+ * instead of being dropped as a duplicate, so a sender's retry cannot be lost to a half-done
+ * first attempt.
  */
 public final class DeliveryIdRepository extends ServiceSupport implements IdempotentRepository {
 
+    /** Far longer than queueing one delivery takes; shorter than a sender's later retries. */
+    static final Duration TAKE_OVER_AFTER = Duration.ofSeconds(10);
+
     private static final String PREFIX = "dedup:";
+    private static final String PENDING = "pending:";
+    private static final String DONE = "done";
 
     private final StateStore store;
     private final Duration ttl;
+    private final Clock clock;
 
-    public DeliveryIdRepository(StateStore store, Duration ttl) {
+    public DeliveryIdRepository(StateStore store, Duration ttl, Clock clock) {
         this.store = store;
         this.ttl = ttl;
+        this.clock = clock;
     }
 
     @Override
     public boolean add(String key) {
-        return store.claim(PREFIX + key, "1", ttl);
+        String pending = PENDING + clock.millis();
+        if (store.claim(PREFIX + key, pending, ttl)) {
+            return true;
+        }
+        Optional<String> current = store.get(PREFIX + key);
+        if (current.isEmpty()) {
+            return store.claim(PREFIX + key, pending, ttl);
+        }
+        String value = current.get();
+        if (value.startsWith(PENDING) && isStale(value)) {
+            return store.replace(PREFIX + key, value, pending, ttl);
+        }
+        return false;
     }
 
     @Override
@@ -37,13 +64,24 @@ public final class DeliveryIdRepository extends ServiceSupport implements Idempo
         return store.remove(PREFIX + key);
     }
 
+    /** The delivery is on the durable queue: from now on every copy is a duplicate. */
     @Override
     public boolean confirm(String key) {
+        store.put(PREFIX + key, DONE, ttl);
         return true;
     }
 
     @Override
     public void clear() {
         throw new UnsupportedOperationException("delivery ids expire by themselves; clearing them would allow replays");
+    }
+
+    private boolean isStale(String pending) {
+        try {
+            long since = Long.parseLong(pending.substring(PENDING.length()));
+            return clock.millis() - since > TAKE_OVER_AFTER.toMillis();
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 }

@@ -94,10 +94,15 @@ class EmbeddedStateStoreTests {
     @Test
     void theDeliveryIdRepositoryAcceptsAKeyOnce() {
         try (var store = new EmbeddedStateStore(dir.resolve("d.mv.db"), clock)) {
-            var repository = new DeliveryIdRepository(store, Duration.ofHours(24));
+            var repository = new DeliveryIdRepository(store, Duration.ofHours(24), clock);
             assertThat(repository.add("slack:event:Ev9")).isTrue();
             assertThat(repository.contains("slack:event:Ev9")).isTrue();
             assertThat(repository.add("slack:event:Ev9")).isFalse();
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(repository.add("slack:event:Ev9")).as("a stale pending claim is taken over").isTrue();
+            assertThat(repository.confirm("slack:event:Ev9")).isTrue();
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(repository.add("slack:event:Ev9")).as("a confirmed delivery stays a duplicate").isFalse();
             assertThat(repository.remove("slack:event:Ev9")).isTrue();
             assertThat(repository.add("slack:event:Ev9")).isTrue();
             assertThat(Files.exists(dir.resolve("d.mv.db"))).isTrue();
