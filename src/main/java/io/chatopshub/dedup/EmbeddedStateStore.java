@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -16,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * {@code chatops.data-dir}. Every change is committed before the call returns, so a key claimed
  * before an answer is still claimed after the process is killed. Entries carry their expiry
  * time; expired ones are treated as absent and swept now and then.
+ *
+ * <p>Changes are atomic operations on the map (put-if-absent, compare-and-replace) rather than
+ * one lock around change and commit, and callers share commits (group commit): each change takes
+ * a ticket once it is in the map; a commit covers every ticket taken before it started, so the
+ * callers that queued behind a commit return as soon as the next one, made for all of them,
+ * is written. Under a burst of webhooks this turns one file write per request into one per group
+ * of requests, and a caller still returns only once its change is in the file.
  */
 final class EmbeddedStateStore implements StateStore, AutoCloseable {
 
@@ -25,6 +35,10 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     private final MVStore store;
     private final MVMap<String, String> entries;
     private final Clock clock;
+    private final AtomicLong changes = new AtomicLong();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    /** The highest change ticket known to be in the file; guarded by {@link #commitLock}. */
+    private long committed;
 
     EmbeddedStateStore(Path file, Clock clock) {
         try {
@@ -39,13 +53,19 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public synchronized boolean claim(String key, String value, Duration ttl) {
-        if (live(entries.get(key)) != null) {
-            return false;
+    public boolean claim(String key, String value, Duration ttl) {
+        String encoded = encode(value, ttl);
+        String current = entries.get(key);
+        boolean claimed;
+        if (current == null) {
+            claimed = entries.putIfAbsent(key, encoded) == null;
+        } else {
+            claimed = live(current) == null && entries.replace(key, current, encoded);
         }
-        entries.put(key, encode(value, ttl));
-        store.commit();
-        return true;
+        if (claimed) {
+            commitChange();
+        }
+        return claimed;
     }
 
     @Override
@@ -54,27 +74,53 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public synchronized void put(String key, String value, Duration ttl) {
+    public void put(String key, String value, Duration ttl) {
         entries.put(key, encode(value, ttl));
-        store.commit();
+        commitChange();
     }
 
     @Override
-    public synchronized boolean replace(String key, String expected, String value, Duration ttl) {
-        String current = live(entries.get(key));
-        if (current == null || !current.equals(expected)) {
-            return false;
+    public boolean replace(String key, String expected, String value, Duration ttl) {
+        String encoded = encode(value, ttl);
+        while (true) {
+            String raw = entries.get(key);
+            String current = live(raw);
+            if (current == null || !current.equals(expected)) {
+                return false;
+            }
+            if (entries.replace(key, raw, encoded)) {
+                commitChange();
+                return true;
+            }
         }
-        entries.put(key, encode(value, ttl));
-        store.commit();
-        return true;
     }
 
     @Override
-    public synchronized boolean remove(String key) {
-        String previous = live(entries.remove(key));
-        store.commit();
-        return previous != null;
+    public boolean remove(String key) {
+        String previous = entries.remove(key);
+        if (previous != null) {
+            commitChange();
+        }
+        return live(previous) != null;
+    }
+
+    /**
+     * Returns once the caller's change, made before this call, is in the file. The ticket is
+     * taken after the change; a commit started after a ticket was taken contains that change.
+     */
+    private void commitChange() {
+        long ticket = changes.incrementAndGet();
+        commitLock.lock();
+        try {
+            if (committed >= ticket) {
+                return;
+            }
+            long covered = changes.get();
+            store.commit();
+            committed = covered;
+        } finally {
+            commitLock.unlock();
+        }
     }
 
     @Override
@@ -87,16 +133,18 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
         long now = clock.millis();
         int removed = 0;
         var cursor = entries.cursor(null);
-        var expired = new java.util.ArrayList<String>();
+        var expired = new java.util.LinkedHashMap<String, String>();
         while (cursor.hasNext()) {
             String key = cursor.next();
             if (expiry(cursor.getValue()) <= now) {
-                expired.add(key);
+                expired.put(key, cursor.getValue());
             }
         }
-        for (String key : expired) {
-            entries.remove(key);
-            removed++;
+        for (var entry : expired.entrySet()) {
+            // only if unchanged: a claim may have taken the expired key meanwhile
+            if (entries.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
         }
         if (removed > 0) {
             store.commit();

@@ -28,7 +28,7 @@ import io.chatopshub.system.Secrets;
  */
 public final class PipelineHook {
 
-    private static final Pattern CHANNEL = Pattern.compile("[CGD][A-Z0-9]{2,}");
+    private static final Pattern CHANNEL = Pattern.compile("[CGD][A-Z0-9]{2,24}");
     private static final Pattern SLACK_TS = Pattern.compile("\\d{1,12}\\.\\d{1,9}");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
     private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://\\S+");

@@ -2,6 +2,7 @@ package io.chatopshub.mackerel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatopshub.alerts.Alert;
 import io.chatopshub.alerts.AlertSource;
@@ -29,7 +30,7 @@ public class MackerelWebhook {
     private static final long MILLIS_THRESHOLD = 100_000_000_000L;
 
     private final MackerelProperties properties;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public MackerelWebhook(MackerelProperties properties) {
         this.properties = properties;

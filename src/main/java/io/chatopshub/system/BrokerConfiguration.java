@@ -1,26 +1,59 @@
 package io.chatopshub.system;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * Redelivery and dead-lettering of the hub's queues on the embedded broker. A message whose
  * work keeps failing comes back after 5 s, 20 s, 80 s, … (at most 10 min) and after
  * {@link #MAX_DELIVERY_ATTEMPTS} attempts lands in {@code chatops.dlq}, where operators inspect
  * and replay it. An external broker needs the same address settings (see the README).
+ *
+ * <p>The client caches queue lookups: the hub sends to a fixed set of queues, and without the
+ * cache every send first asks the broker whether its queue exists, one more round trip on the
+ * path that answers webhooks.
+ *
+ * <p>Thread pools are sized for a hub, not a shared broker: Artemis' defaults (30 server threads,
+ * 16 client threads on two cores) would otherwise sit idle in memory, some 100 KB of stack each.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerConfiguration {
 
     static final String QUEUES = "chatops.#";
     static final int MAX_DELIVERY_ATTEMPTS = 6;
+    static final int SERVER_THREADS = 10;
+    static final int SCHEDULED_THREADS = 3;
+    static final int CLIENT_THREADS = 8;
+
+    @Bean
+    static BeanPostProcessor cachedQueueLookups() {
+        // before any client connection exists
+        ActiveMQClient.setGlobalThreadPoolProperties(CLIENT_THREADS, SCHEDULED_THREADS,
+                ActiveMQClient.DEFAULT_FLOW_CONTROL_THREAD_POOL_MAX_SIZE);
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                Object target = bean instanceof CachingConnectionFactory caching ? caching.getTargetConnectionFactory() : bean;
+                if (target instanceof ActiveMQConnectionFactory artemis && !artemis.isCacheDestinations()) {
+                    artemis.setCacheDestinations(true);
+                }
+                return bean;
+            }
+        };
+    }
 
     @Bean
     ArtemisConfigurationCustomizer chatopsAddressSettings() {
         return configuration -> {
+            configuration.setThreadPoolMaxSize(SERVER_THREADS);
+            configuration.setScheduledThreadPoolMaxSize(SCHEDULED_THREADS);
             configuration.addAddressSetting(QUEUES, new AddressSettings()
                     .setDeadLetterAddress(SimpleString.of(DeadLetterQueue.QUEUE))
                     .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)

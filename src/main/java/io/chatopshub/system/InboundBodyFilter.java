@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
@@ -16,13 +17,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads the body of every webhook request once, as raw bytes, before anything else can parse
  * it. Signatures (Slack v0, SNS) are computed over exactly these bytes; form parsing by the
  * servlet container would otherwise consume or re-encode them. Bodies over
- * {@code chatops.http.max-body-size} are refused with 413 without reading further.
+ * {@code chatops.http.max-body-size} are refused with 413 without reading further, a POST whose
+ * Content-Type its sender never uses with 415 (before the container or Camel try to parse it as a
+ * form or multipart), and a body that is not UTF-8 or a malformed query string with 400.
  *
  * <p>Downstream code sees a request whose input stream replays the bytes and whose parameters
  * come from the query string only.
@@ -33,9 +37,15 @@ class InboundBodyFilter extends OncePerRequestFilter {
     static final String RAW_BODY = RawBody.ATTRIBUTE;
 
     private final long maxBodySize;
+    private final Map<String, List<MediaType>> mediaTypes;
 
-    InboundBodyFilter(long maxBodySize) {
+    /**
+     * @param mediaTypes per request path, the media types a POST may carry; paths not listed are
+     *        not checked
+     */
+    InboundBodyFilter(long maxBodySize, Map<String, List<MediaType>> mediaTypes) {
         this.maxBodySize = maxBodySize;
+        this.mediaTypes = Map.copyOf(mediaTypes);
     }
 
     @Override
@@ -52,6 +62,11 @@ class InboundBodyFilter extends OncePerRequestFilter {
             tooLarge(response);
             return;
         }
+        if (!acceptsMediaType(request)) {
+            ErrorResponses.write(response, 415, "unsupported_media_type",
+                    "This endpoint accepts " + mediaTypes.get(request.getRequestURI()) + " only.");
+            return;
+        }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = readAtMost(in, maxBodySize);
@@ -63,8 +78,36 @@ class InboundBodyFilter extends OncePerRequestFilter {
             tooLarge(response);
             return;
         }
+        if (!Utf8.isWellFormed(body)) {
+            ErrorResponses.write(response, 400, "bad_request", "The request body is not valid UTF-8.");
+            return;
+        }
+        CachedBodyRequest cached;
+        try {
+            cached = new CachedBodyRequest(request, body);
+        } catch (BadRequestException e) {
+            ErrorResponses.write(response, 400, "bad_request", "The query string is malformed.");
+            return;
+        }
         request.setAttribute(RAW_BODY, body);
-        chain.doFilter(new CachedBodyRequest(request, body), response);
+        chain.doFilter(cached, response);
+    }
+
+    private boolean acceptsMediaType(HttpServletRequest request) {
+        List<MediaType> accepted = mediaTypes.get(request.getRequestURI());
+        if (accepted == null || !"POST".equals(request.getMethod())) {
+            return true;
+        }
+        String header = request.getContentType();
+        if (header == null) {
+            return false;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(header);
+            return accepted.stream().anyMatch(type::equalsTypeAndSubtype);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {

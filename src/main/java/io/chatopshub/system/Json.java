@@ -2,18 +2,19 @@ package io.chatopshub.system;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Parsing of untrusted JSON bodies. Jackson's stream constraints bound nesting depth and string
- * sizes; malformed, truncated or non-UTF-8 input and anything that is not a JSON object becomes
- * a {@link BadRequestException}, never a server error.
+ * sizes; malformed, truncated or non-UTF-8 input, anything after the value and anything that is
+ * not a JSON object becomes a {@link BadRequestException}, never a server error.
  */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -25,6 +26,9 @@ public final class Json {
     public static ObjectNode readObject(byte[] body) {
         if (body == null || body.length == 0) {
             throw new BadRequestException("empty body, a JSON object was expected");
+        }
+        if (!Utf8.isWellFormed(body)) {
+            throw new BadRequestException("the body is not valid UTF-8");
         }
         try {
             JsonNode node = MAPPER.readTree(body);

@@ -1,6 +1,8 @@
 package io.chatopshub.system;
 
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,7 +12,8 @@ import java.util.Map;
 
 /**
  * Decoding of {@code application/x-www-form-urlencoded} text (query strings and form bodies)
- * that refuses malformed escapes with a {@link BadRequestException} instead of failing later.
+ * that refuses malformed escapes and escapes that do not decode to UTF-8 with a
+ * {@link BadRequestException} instead of failing later or passing replacement characters on.
  */
 public final class QueryStrings {
 
@@ -45,10 +48,36 @@ public final class QueryStrings {
     }
 
     private static String decode(String text) {
+        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+            return text;
+        }
+        var bytes = new java.io.ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%') {
+                int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+                int low = high >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+                if (low < 0) {
+                    throw new BadRequestException("malformed form encoding");
+                }
+                bytes.write(high << 4 | low);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                int codePoint = text.codePointAt(i);
+                bytes.writeBytes(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(codePoint) - 1;
+            }
+        }
         try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("malformed form encoding");
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new BadRequestException("form encoding that is not UTF-8");
         }
     }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Cold start: time from process start to the first 200 answer to a signed slash command, median of
+# five (RUNS=5), for the hub (as bench/run-hub.sh starts it, restarting on a data directory that
+# already exists, as after a deploy) and for the Bolt for JavaScript peer. The hub's very first
+# start on an empty data directory is reported apart.
+source "$(dirname "$0")/lib/common.sh"
+RUNS=${RUNS:-5}
+ensure_jar
+ensure_bolt
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatops-bench-cold.XXXXXX")"
+trap 'cleanup; rm -rf "$WORK"' EXIT
+OUT="$RESULTS/cold-start-$(date +%Y%m%d-%H%M%S).txt"
+LOAD_BEFORE="$(load_average)"
+
+hub() {
+  local port=$1
+  node "$BENCH_DIR/lib/first-ack.js" "http://127.0.0.1:$port" "$BENCH_DIR/run-hub.sh" --server.port="$port" \
+    --server.address=127.0.0.1 --chatops.data-dir="$WORK/hub-data" --chatops.slack.signing-secret="$SECRET" \
+    --chatops.slack.url=http://127.0.0.1:9
+}
+bolt() {
+  local port=$1
+  PORT="$port" node "$BENCH_DIR/lib/first-ack.js" "http://127.0.0.1:$port" node "$BENCH_DIR/peers/bolt-js/app.js"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+FIRST=$(hub "$(free_port)")
+log "hub first start on an empty data directory: $FIRST ms (load $(load_average))"
+for i in $(seq 1 "$RUNS"); do
+  hub "$(free_port)" >>"$WORK/hub.ms"
+  bolt "$(free_port)" >>"$WORK/bolt.ms"
+  log "run $i: hub $(tail -1 "$WORK/hub.ms") ms, bolt $(tail -1 "$WORK/bolt.ms") ms (load $(load_average))"
+done
+{
+  echo "# bench/cold-start.sh $(date -Is) on $(nproc) cores, load before $LOAD_BEFORE, after $(load_average)"
+  echo "# hub java: $("${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}" -version 2>&1 | head -1); AOT cache: $([ -f "$ROOT/target/hub/chatops-hub.aot" ] && echo yes || echo no)"
+  printf '%-6s %10s   %s\n' peer "median ms" "runs (ms)"
+  printf '%-6s %10s   %s\n' hub "$(median <"$WORK/hub.ms")" "$(tr '\n' ' ' <"$WORK/hub.ms")"
+  printf '%-6s %10s   %s\n' bolt "$(median <"$WORK/bolt.ms")" "$(tr '\n' ' ' <"$WORK/bolt.ms")"
+  echo "hub first start on an empty data directory: $FIRST ms"
+} | tee "$OUT"
+log "saved $OUT"

@@ -1,0 +1,46 @@
+package io.chatopshub.system;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Locale;
+
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Tomcat's last word on a failed request, for the errors that never reach Spring: a request line
+ * or header Tomcat cannot parse, a header over the size limit, a path with a NUL. Instead of
+ * Tomcat's HTML page it writes the hub's JSON error, like every other refusal, with no server
+ * details and no stack trace.
+ */
+class JsonErrorReportValve extends ErrorReportValve {
+
+    JsonErrorReportValve() {
+        setShowReport(false);
+        setShowServerInfo(false);
+    }
+
+    @Override
+    protected void report(Request request, Response response, Throwable throwable) {
+        int status = response.getStatus();
+        if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+            return;
+        }
+        HttpStatus known = HttpStatus.resolve(status);
+        String reason = known == null ? null : known.getReasonPhrase();
+        String error = reason == null ? "error" : reason.toLowerCase(Locale.ROOT).replace(' ', '_');
+        try {
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+            Writer writer = response.getReporter();
+            if (writer != null) {
+                writer.write(ErrorResponses.body(error, reason == null ? "The request failed." : reason + "."));
+                response.finishResponse();
+            }
+        } catch (IOException | IllegalStateException e) {
+            // the client is gone or the response was committed meanwhile: nothing left to tell
+        }
+    }
+}
