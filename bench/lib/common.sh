@@ -51,7 +51,7 @@ start_hub() {
   shift 3
   "$BENCH_DIR/run-hub.sh" --server.port="$port" --server.address=127.0.0.1 \
     --chatops.data-dir="$data" --chatops.slack.signing-secret="$SECRET" \
-    --chatops.slack.url=http://127.0.0.1:9 "$@" >"$logfile" 2>&1 &
+    --chatops.slack.url="${SLACK_URL:-http://127.0.0.1:9}" "$@" >"$logfile" 2>&1 &
   HUB_PID=$!
   STARTED_PIDS+=("$HUB_PID")
 }
