@@ -4,6 +4,7 @@ import io.chatopshub.dedup.StateStore;
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.SlackProperties;
 import io.chatopshub.system.DeadLetterQueue;
+import io.chatopshub.system.HubInstance;
 import io.chatopshub.system.IntegrationStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,8 +40,9 @@ class AlertPipelinesConfiguration {
     }
 
     @Bean
-    AlertSender alertSender(SlackClient slackClient, SlackProperties slackProperties, StateStore stateStore, Clock clock) {
-        return new AlertSender(slackClient, slackProperties, new ChannelPacer(stateStore, clock, CHANNEL_SPACING));
+    AlertSender alertSender(SlackClient slackClient, SlackProperties slackProperties, StateStore stateStore, Clock clock,
+            HubInstance hubInstance) {
+        return new AlertSender(slackClient, slackProperties, new ChannelPacer(stateStore, clock, CHANNEL_SPACING, hubInstance));
     }
 
     @Bean

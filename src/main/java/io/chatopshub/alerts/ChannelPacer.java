@@ -1,6 +1,7 @@
 package io.chatopshub.alerts;
 
 import io.chatopshub.dedup.StateStore;
+import io.chatopshub.system.HubInstance;
 import io.chatopshub.system.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import java.util.function.Supplier;
  * compare-and-set), waits until {@code spacing} has passed since the previous call ended, makes
  * its call and hands the lease back with the time it ended. Measuring from the end of the
  * previous call, not its start, is what keeps retries inside a call from bringing two requests
- * closer than the spacing. A lease left by a process that died expires after {@link #LEASE}.
+ * closer than the spacing. A lease left by a process that died expires after {@link #LEASE}, or is
+ * taken over at once when that process was this {@link HubInstance} in an earlier life.
  */
 public class ChannelPacer {
 
@@ -30,17 +32,23 @@ public class ChannelPacer {
     private final StateStore store;
     private final Clock clock;
     private final long spacing;
+    private final HubInstance instance;
 
     public ChannelPacer(StateStore store, Clock clock, Duration spacing) {
+        this(store, clock, spacing, HubInstance.transientInstance());
+    }
+
+    public ChannelPacer(StateStore store, Clock clock, Duration spacing, HubInstance instance) {
         this.store = store;
         this.clock = clock;
         this.spacing = spacing.toMillis();
+        this.instance = instance;
     }
 
     /** Runs {@code call} in its turn for {@code channel}. */
     public <T> T run(String channel, Supplier<T> call) {
         String key = "alerts:pace:" + channel;
-        String busy = "busy|" + UUID.randomUUID();
+        String busy = "busy|" + instance.owner() + "|" + UUID.randomUUID();
         long giveUp = clock.millis() + MAX_WAIT.toMillis();
         while (true) {
             Optional<String> current = store.get(key);
@@ -58,11 +66,21 @@ public class ChannelPacer {
                 }
                 continue;
             }
+            if (leftByEarlierLife(current.get())) {
+                // the call that lease stood for died with its process; its end time is unknown
+                store.replace(key, current.get(), "idle|" + clock.millis(), LEASE);
+                continue;
+            }
             if (clock.millis() > giveUp) {
                 throw new TransientFailureException("Slack channel " + channel + " stayed busy", Duration.ofSeconds(5));
             }
             sleepUntil(clock.millis() + POLL_MILLIS);
         }
+    }
+
+    private boolean leftByEarlierLife(String lease) {
+        String[] parts = lease.split("\\|", -1);
+        return parts.length == 3 && parts[0].equals("busy") && instance.isEarlierLife(parts[1]);
     }
 
     private void sleepUntil(long epochMillis) {

@@ -1,6 +1,7 @@
 package io.chatopshub.backlog;
 
 import io.chatopshub.dedup.StateStore;
+import io.chatopshub.system.HubInstance;
 import io.chatopshub.system.IntegrationStatus;
 import io.chatopshub.system.Secrets;
 import java.time.Clock;
@@ -19,8 +20,8 @@ class BacklogConfiguration {
     }
 
     @Bean
-    BacklogTickets backlogTickets(BacklogClient backlogClient, StateStore stateStore) {
-        return new BacklogTickets(backlogClient, stateStore, Clock.systemUTC());
+    BacklogTickets backlogTickets(BacklogClient backlogClient, StateStore stateStore, HubInstance hubInstance) {
+        return new BacklogTickets(backlogClient, stateStore, Clock.systemUTC(), hubInstance);
     }
 
     @Bean

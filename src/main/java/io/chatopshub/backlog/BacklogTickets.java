@@ -4,6 +4,7 @@ import io.chatopshub.alerts.Alert;
 import io.chatopshub.alerts.AlertStatus;
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.DryRun;
+import io.chatopshub.system.HubInstance;
 import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.TransientFailureException;
 import java.time.Clock;
@@ -24,27 +25,30 @@ import org.slf4j.LoggerFactory;
  * <p>The incident key to issue mapping lives in the shared {@link StateStore} under
  * {@code backlog:<source>:<key>} (issues in the configured project) or
  * {@code backlog:<projectId>:<source>:<key>} (a pipeline's other project), with one of three values:
- * {@code creating} (a worker is opening the issue), {@code open|<issueKey>|<STATUS>|<changedAt>}
+ * {@code creating|<owner>} (a worker of that {@link HubInstance} is opening the issue),
+ * {@code open|<issueKey>|<STATUS>|<changedAt>}
  * and {@code closed|<issueKey>|<changedAt>} (kept a while so late, out-of-order notifications of a
  * closed incident do not reopen it; SNS does not keep order).
  *
  * <p>Exactly one issue per incident, also with several workers: a worker must win
- * {@code claim(key, "creating")} before it creates an issue; the others get a
+ * {@code claim(key, "creating|<owner>")} before it creates an issue; the others get a
  * {@link TransientFailureException} and are retried once the mapping exists. Before creating, the
  * winner searches Backlog for an open issue whose description holds the exact alert id, so a
  * mapping that was lost (expired, store reset) is found again rather than duplicated.
  *
  * <p>A crash between creating the issue and writing the mapping leaves the {@code creating} claim
- * behind. It expires after {@link #CLAIM_TTL}; until then redeliveries of the notification are
- * answered with a retry, and the first one after that wins the claim, finds the created issue by
- * the keyword search and adopts it. The choice trades up to two minutes of delay after a crash for
- * never opening a second issue, and needs no transaction across Backlog and the store. The other
- * writes are done call-first, mapping-second, so a crash repeats a comment rather than losing it.
+ * behind. When the same instance starts again it takes its earlier life's claims over at once;
+ * a claim of another instance expires after {@link #CLAIM_TTL} (longer than one Backlog call, and
+ * renewed between the search and the create), and until then redeliveries of the notification
+ * are answered with a retry. Whoever takes a claim over searches first, finds the created issue by
+ * the keyword search and adopts it. This trades a short delay after a crash for never opening a
+ * second issue, and needs no transaction across Backlog and the store. The other writes are done
+ * call-first, mapping-second, so a crash repeats a comment rather than losing it.
  */
 public class BacklogTickets {
 
-    /** Longer than the slowest create call (connect 10 s + read 30 s), short enough to recover quickly. */
-    static final Duration CLAIM_TTL = Duration.ofMinutes(2);
+    /** Longer than the slowest Backlog call (connect 10 s + read 30 s), short enough to recover quickly. */
+    static final Duration CLAIM_TTL = Duration.ofSeconds(45);
     /** Open incidents rarely last this long; past it the keyword search finds the issue again. */
     static final Duration MAPPING_TTL = Duration.ofDays(30);
     /** How long a closed incident still ignores late notifications. */
@@ -62,11 +66,19 @@ public class BacklogTickets {
     private final BacklogClient client;
     private final StateStore store;
     private final Clock clock;
+    private final HubInstance instance;
+    private final String claim;
 
     public BacklogTickets(BacklogClient client, StateStore store, Clock clock) {
+        this(client, store, clock, HubInstance.transientInstance());
+    }
+
+    public BacklogTickets(BacklogClient client, StateStore store, Clock clock, HubInstance instance) {
         this.client = client;
         this.store = store;
         this.clock = clock;
+        this.instance = instance;
+        this.claim = CREATING + "|" + instance.owner();
     }
 
     /**
@@ -95,13 +107,20 @@ public class BacklogTickets {
                 if (alert.status() == AlertStatus.OK) {
                     return closeFound(key, alert, target);
                 }
-                if (store.claim(key, CREATING, CLAIM_TTL)) {
+                if (store.claim(key, claim, CLAIM_TTL)) {
                     return openClaimed(key, alert, target);
                 }
                 continue;
             }
             String current = value.get();
-            if (current.equals(CREATING)) {
+            if (current.equals(CREATING) || current.startsWith(CREATING + "|")) {
+                if (instance.isEarlierLife(current.substring(CREATING.length()).replaceFirst("^\\|", ""))) {
+                    if (store.replace(key, current, claim, CLAIM_TTL)) {
+                        LOG.info("Taking over the Backlog claim an earlier run of this instance left for {}", describe(alert));
+                        return openClaimed(key, alert, target);
+                    }
+                    continue;
+                }
                 throw new TransientFailureException("Backlog issue for " + describe(alert)
                         + " is being opened by another worker", BUSY_RETRY);
             }
@@ -117,7 +136,7 @@ public class BacklogTickets {
                     String issueKey = NO_ISSUE.equals(mapping.issueKey()) ? null : mapping.issueKey();
                     return TicketOutcome.of(TicketOutcome.Action.UNCHANGED, issueKey, client.issueUrl(issueKey));
                 }
-                if (store.replace(key, current, CREATING, CLAIM_TTL)) {
+                if (store.replace(key, current, claim, CLAIM_TTL)) {
                     return openClaimed(key, alert, target);
                 }
                 continue;
@@ -154,6 +173,10 @@ public class BacklogTickets {
                 LOG.info("Found Backlog issue {} again for {}", issueKey, describe(alert));
                 return TicketOutcome.of(TicketOutcome.Action.COMMENTED, issueKey, client.issueUrl(issueKey));
             }
+            if (!store.replace(key, claim, claim, CLAIM_TTL)) {
+                throw new TransientFailureException("Backlog claim for " + describe(alert)
+                        + " expired while searching; another worker may be opening the issue", BUSY_RETRY);
+            }
             BacklogIssue created = client.createIssue(target, summary(alert), description(alert))
                     .orElseThrow(() -> new IllegalStateException("Backlog returned no issue"));
             store.put(key, Mapping.open(created.issueKey(), alert.status(), alert.changedAt()), MAPPING_TTL);
@@ -164,7 +187,7 @@ public class BacklogTickets {
             // once; after a timeout or a 500 the claim stays until it expires, and the attempt
             // after that searches for the issue first.
             boolean notCreated = e instanceof PermanentFailureException || e instanceof RequestNotProcessedException;
-            if (notCreated && store.get(key).filter(CREATING::equals).isPresent()) {
+            if (notCreated && store.get(key).filter(claim::equals).isPresent()) {
                 store.remove(key);
             }
             throw e;

@@ -26,6 +26,11 @@ class SystemConfiguration {
     }
 
     @Bean
+    HubInstance hubInstance(HubProperties hub) {
+        return HubInstance.of(hub.dataDir());
+    }
+
+    @Bean
     ApplicationListener<ApplicationReadyEvent> integrationReport(List<IntegrationStatus> integrations) {
         return event -> integrations.stream()
                 .sorted(java.util.Comparator.comparing(IntegrationStatus::name))

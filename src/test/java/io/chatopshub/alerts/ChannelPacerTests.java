@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import io.chatopshub.system.HubInstance;
 import org.junit.jupiter.api.Test;
 
 class ChannelPacerTests {
@@ -53,6 +54,31 @@ class ChannelPacerTests {
         for (int i = 1; i < ordered.size(); i++) {
             assertThat(ordered.get(i).start() - ordered.get(i - 1).end()).isGreaterThanOrEqualTo(SPACING);
         }
+    }
+
+    @Test
+    void leaseLeftByAnEarlierRunOfThisInstanceIsTakenOverWithoutWaitingForItsExpiry() {
+        var store = new MemoryStateStore(Clock.systemUTC());
+        store.claim("alerts:pace:C1", "busy|node-1/life-1|call-that-died", ChannelPacer.LEASE);
+        var restarted = new ChannelPacer(store, Clock.systemUTC(), Duration.ofMillis(SPACING), new HubInstance("node-1", "life-2"));
+
+        long begin = System.currentTimeMillis();
+        assertThat(restarted.run("C1", () -> "posted")).isEqualTo("posted");
+
+        assertThat(System.currentTimeMillis() - begin).isLessThan(ChannelPacer.LEASE.toMillis() / 10);
+        assertThat(store.get("alerts:pace:C1")).hasValueSatisfying(v -> assertThat(v).startsWith("idle|"));
+    }
+
+    @Test
+    void leaseOfAnotherInstanceIsWaitedFor() {
+        var store = new MemoryStateStore(Clock.systemUTC());
+        store.claim("alerts:pace:C1", "busy|node-2/life-1|call-in-flight", Duration.ofMillis(400));
+        var pacer = new ChannelPacer(store, Clock.systemUTC(), Duration.ofMillis(SPACING), new HubInstance("node-1", "life-2"));
+
+        long begin = System.currentTimeMillis();
+        pacer.run("C1", () -> null);
+
+        assertThat(System.currentTimeMillis() - begin).isGreaterThanOrEqualTo(400);
     }
 
     @Test

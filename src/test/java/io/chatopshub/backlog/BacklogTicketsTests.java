@@ -26,6 +26,7 @@ import io.chatopshub.backlog.TicketOutcome.Action;
 import io.chatopshub.mackerel.MackerelEvent;
 import io.chatopshub.mackerel.MackerelProperties;
 import io.chatopshub.mackerel.MackerelWebhook;
+import io.chatopshub.system.HubInstance;
 import io.chatopshub.system.TransientFailureException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -287,6 +288,66 @@ class BacklogTicketsTests {
         assertThat(outcome.issueKey()).contains("OPS-42");
         backlog.verify(0, postRequestedFor(urlPathEqualTo("/api/v2/issues")));
         assertThat(store.get(BacklogTickets.stateKey(warning))).hasValueSatisfying(v -> assertThat(v).startsWith("open|OPS-42|WARNING|"));
+    }
+
+    @Test
+    void claimLeftByAnEarlierRunOfThisInstanceIsTakenOverAtOnceAndTheCreatedIssueAdopted() {
+        var restarted = new BacklogTickets(new BacklogClient(new BacklogProperties(backlog.baseUrl(), API_KEY, 10L, 20L, 3L), clock),
+                store, clock, new HubInstance("node-1", "life-2"));
+        Alert warning = mackerel("alert-warning-host.json");
+        store.claim(BacklogTickets.stateKey(warning), BacklogTickets.CREATING + "|node-1/life-1", BacklogTickets.CLAIM_TTL);
+        stubSearch(searchResult(1001, "OPS-42", descriptionFor(ALERT_ID)));
+
+        TicketOutcome outcome = restarted.handle(warning);
+
+        assertThat(outcome.action()).isEqualTo(Action.COMMENTED);
+        assertThat(outcome.issueKey()).contains("OPS-42");
+        backlog.verify(0, postRequestedFor(urlPathEqualTo("/api/v2/issues")));
+    }
+
+    @Test
+    void claimLeftByAnEarlierRunWhoseCreateNeverHappenedOpensTheIssueOnce() {
+        var restarted = new BacklogTickets(new BacklogClient(new BacklogProperties(backlog.baseUrl(), API_KEY, 10L, 20L, 3L), clock),
+                store, clock, new HubInstance("node-1", "life-2"));
+        Alert warning = mackerel("alert-warning-host.json");
+        store.claim(BacklogTickets.stateKey(warning), BacklogTickets.CREATING + "|node-1/life-1", BacklogTickets.CLAIM_TTL);
+
+        assertThat(restarted.handle(warning).action()).isEqualTo(Action.OPENED);
+        assertThat(restarted.handle(warning).action()).isEqualTo(Action.UNCHANGED);
+        backlog.verify(1, postRequestedFor(urlPathEqualTo("/api/v2/issues")));
+    }
+
+    @Test
+    void claimOfAnotherInstanceIsLeftAloneUntilItExpires() {
+        var other = new BacklogTickets(new BacklogClient(new BacklogProperties(backlog.baseUrl(), API_KEY, 10L, 20L, 3L), clock),
+                store, clock, new HubInstance("node-1", "life-2"));
+        Alert warning = mackerel("alert-warning-host.json");
+        store.claim(BacklogTickets.stateKey(warning), BacklogTickets.CREATING + "|node-2/life-1", BacklogTickets.CLAIM_TTL);
+
+        assertThatThrownBy(() -> other.handle(warning)).isInstanceOf(TransientFailureException.class)
+                .hasMessageContaining("being opened by another worker");
+        backlog.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void claimThatExpiresDuringTheSearchIsNotUsedToCreate() throws Exception {
+        Alert warning = mackerel("alert-warning-host.json");
+        String key = BacklogTickets.stateKey(warning);
+        backlog.stubFor(get(urlPathEqualTo("/api/v2/issues")).willReturn(okJson("[]").withFixedDelay(1500)));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<TicketOutcome> slow = pool.submit(() -> tickets.handle(warning));
+            // while Backlog is slow to search, the claim runs out and another worker takes it
+            Thread.sleep(500);
+            clock.advance(BacklogTickets.CLAIM_TTL.plusSeconds(1));
+            assertThat(store.claim(key, BacklogTickets.CREATING + "|node-9/life-1", BacklogTickets.CLAIM_TTL)).isTrue();
+
+            assertThatThrownBy(slow::get).hasCauseInstanceOf(TransientFailureException.class);
+            backlog.verify(0, postRequestedFor(urlPathEqualTo("/api/v2/issues")));
+            assertThat(store.get(key)).contains(BacklogTickets.CREATING + "|node-9/life-1");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
