@@ -202,17 +202,28 @@ final class DynamoDbStateStore implements StateStore {
                         throw new IllegalStateException("DynamoDB table '" + table + "' did not become active", e);
                     });
         }
-        client.updateTimeToLive(update -> update.tableName(table)
-                .timeToLiveSpecification(spec -> spec.attributeName(EXPIRES_AT).enabled(true)));
+        try {
+            client.updateTimeToLive(update -> update.tableName(table)
+                    .timeToLiveSpecification(spec -> spec.attributeName(EXPIRES_AT).enabled(true)));
+        } catch (AwsServiceException e) {
+            // instances started together: the one that created the table may have enabled TTL first
+            if (!ttlOnExpiresAt()) {
+                throw e;
+            }
+            LOG.debug("TTL on {} of DynamoDB table {} was enabled by another instance", EXPIRES_AT, table);
+        }
+    }
+
+    private boolean ttlOnExpiresAt() {
+        var description = client.describeTimeToLive(describe -> describe.tableName(table)).timeToLiveDescription();
+        TimeToLiveStatus status = description.timeToLiveStatus();
+        return (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
+                && EXPIRES_AT.equals(description.attributeName());
     }
 
     private String ttlStatus() {
         try {
-            var description = client.describeTimeToLive(describe -> describe.tableName(table))
-                    .timeToLiveDescription();
-            TimeToLiveStatus status = description.timeToLiveStatus();
-            if ((status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
-                    && EXPIRES_AT.equals(description.attributeName())) {
+            if (ttlOnExpiresAt()) {
                 return "TTL on " + EXPIRES_AT;
             }
             return "WARNING: TTL is not enabled on " + EXPIRES_AT + ", expired items will never be deleted";

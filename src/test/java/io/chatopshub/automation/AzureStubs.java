@@ -18,32 +18,33 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
  * Entra ID and Azure Automation as WireMock servers, with the settings that point a hub at them
- * and a few runbooks whose permissions the tests exercise.
+ * and a few runbooks whose permissions the tests exercise. Public for the scale-out test, which
+ * points two hub processes at them.
  */
-final class AzureStubs {
+public final class AzureStubs {
 
-    static final String TENANT = "11111111-2222-3333-4444-555555555555";
-    static final String CLIENT_SECRET = "client-secret-value";
-    static final String ACCESS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOi.test.token";
-    static final String TOKEN_PATH = "/" + TENANT + "/oauth2/v2.0/token";
-    static final String JOBS = "/subscriptions/sub-1/resourceGroups/rg-ops/providers/"
+    public static final String TENANT = "11111111-2222-3333-4444-555555555555";
+    public static final String CLIENT_SECRET = "client-secret-value";
+    public static final String ACCESS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOi.test.token";
+    public static final String TOKEN_PATH = "/" + TENANT + "/oauth2/v2.0/token";
+    public static final String JOBS = "/subscriptions/sub-1/resourceGroups/rg-ops/providers/"
             + "Microsoft.Automation/automationAccounts/aa-ops/jobs/";
-    static final String API = "?api-version=2023-11-01";
-    static final String OPS = "C0123456";
-    static final String OTHER = "C0OTHER";
-    static final String OPERATOR = "operator";
-    static final String OPERATOR_PASSWORD = "operator-password";
+    public static final String API = "?api-version=2023-11-01";
+    public static final String OPS = "C0123456";
+    public static final String OTHER = "C0OTHER";
+    public static final String OPERATOR = "operator";
+    public static final String OPERATOR_PASSWORD = "operator-password";
 
-    final WireMockServer entra = new WireMockServer(options().dynamicPort());
-    final WireMockServer arm = new WireMockServer(options().dynamicPort());
+    public final WireMockServer entra = new WireMockServer(options().dynamicPort());
+    public final WireMockServer arm = new WireMockServer(options().dynamicPort());
 
-    AzureStubs() {
+    public AzureStubs() {
         entra.start();
         arm.start();
     }
 
     /** The hub's azure settings; poll interval and approval timeout vary per test class. */
-    Map<String, String> properties(String pollInterval, String approvalTimeout) {
+    public Map<String, String> properties(String pollInterval, String approvalTimeout) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("chatops.azure.login-url", entra.baseUrl());
         p.put("chatops.azure.management-url", arm.baseUrl());
@@ -72,7 +73,7 @@ final class AzureStubs {
         return p;
     }
 
-    void reset() {
+    public void reset() {
         entra.resetAll();
         arm.resetAll();
         entra.stubFor(post(TOKEN_PATH).willReturn(aResponse().withStatus(200)
@@ -81,15 +82,15 @@ final class AzureStubs {
                         + ACCESS_TOKEN + "\"}")));
     }
 
-    static String jobUrl(String jobName) {
+    public static String jobUrl(String jobName) {
         return JOBS + jobName + API;
     }
 
-    static String outputUrl(String jobName) {
+    public static String outputUrl(String jobName) {
         return JOBS + jobName + "/output" + API;
     }
 
-    static String job(String name, String status) {
+    public static String job(String name, String status) {
         boolean ended = status.equals("Completed") || status.equals("Failed") || status.equals("Stopped");
         return "{\"id\":\"/subscriptions/sub-1/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/"
                 + "aa-ops/jobs/" + name + "\",\"name\":\"" + name + "\",\"type\":\"Microsoft.Automation/AutomationAccounts/Jobs\","
@@ -102,7 +103,7 @@ final class AzureStubs {
     }
 
     /** PUT creates the job as New; GETs walk through {@code statuses}, the last one repeating. */
-    void jobGoesThrough(String jobName, List<String> statuses, String output) {
+    public void jobGoesThrough(String jobName, List<String> statuses, String output) {
         arm.stubFor(put(urlEqualTo(jobUrl(jobName))).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody(job(jobName, "New"))));
         for (int i = 0; i < statuses.size(); i++) {
@@ -120,14 +121,14 @@ final class AzureStubs {
     }
 
     /** Requests WireMock saw for {@code path}, oldest first. */
-    static List<ServeEvent> chronological(WireMockServer server, String path) {
+    public static List<ServeEvent> chronological(WireMockServer server, String path) {
         return server.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().startsWith(path))
                 .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
                 .toList();
     }
 
-    void stop() {
+    public void stop() {
         entra.stop();
         arm.stop();
     }

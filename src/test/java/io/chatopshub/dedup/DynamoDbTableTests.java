@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatopshub.system.PermanentFailureException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -39,6 +42,23 @@ class DynamoDbTableTests {
             assertThat(attribute.attributeName()).isEqualTo("pk");
             assertThat(attribute.attributeType()).isEqualTo(ScalarAttributeType.S);
         });
+        TimeToLiveDescription ttl = client.describeTimeToLive(d -> d.tableName(table)).timeToLiveDescription();
+        assertThat(ttl.attributeName()).isEqualTo("expiresAt");
+        assertThat(ttl.timeToLiveStatus()).isIn(TimeToLiveStatus.ENABLED, TimeToLiveStatus.ENABLING);
+    }
+
+    @Test
+    void twoInstancesFindingTheTableMissingTogetherBothStartOnTheTableOneOfThemCreated() {
+        String table = table();
+        // the second instance looked before the first created the table and enabled its TTL
+        DynamoDbStateStore late = new DynamoDbStateStore(missingAtFirstLook(client), table, Clock.systemUTC());
+        DynamoDbStateStore first = new DynamoDbStateStore(client, table, Clock.systemUTC());
+        first.ensureTable(true);
+        first.put("k", "v", Duration.ofMinutes(1));
+
+        late.ensureTable(true);
+
+        assertThat(late.get("k")).contains("v");
         TimeToLiveDescription ttl = client.describeTimeToLive(d -> d.tableName(table)).timeToLiveDescription();
         assertThat(ttl.attributeName()).isEqualTo("expiresAt");
         assertThat(ttl.timeToLiveStatus()).isIn(TimeToLiveStatus.ENABLED, TimeToLiveStatus.ENABLING);
@@ -91,6 +111,22 @@ class DynamoDbTableTests {
         store.ensureTable(true);
 
         assertThat(store.isReachable()).isTrue();
+    }
+
+    /** DynamoDB as an instance saw it that asked for the table just before another instance created it. */
+    private static DynamoDbClient missingAtFirstLook(DynamoDbClient real) {
+        AtomicBoolean looked = new AtomicBoolean();
+        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("describeTable") && !looked.getAndSet(true)) {
+                        throw ResourceNotFoundException.builder().message("Cannot do operations on a non-existent table").build();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static String table() {

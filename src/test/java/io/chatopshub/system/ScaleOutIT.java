@@ -1,15 +1,26 @@
 package io.chatopshub.system;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,82 +29,127 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.yaml.snakeyaml.Yaml;
 
 import io.chatopshub.HubProcess;
+import io.chatopshub.automation.AzureStubs;
+import io.chatopshub.automation.JobNames;
 import io.chatopshub.dedup.DynamoDbLocal;
 import io.chatopshub.slack.SlackSignatureVerifier;
 
 /**
  * Two hub processes behind one (imaginary) load balancer, sharing an external ActiveMQ Artemis
- * broker (started here from Maven Central's artifacts, with the hub's own address settings) and a
- * DynamoDB table (DynamoDB Local): what one instance accepted, either instance finishes, and a
- * delivery Slack retries against the other instance is still acted on once.
+ * broker (started here from Maven Central's artifacts, with the hub's own queues and address
+ * settings) and a DynamoDB table (DynamoDB Local): what one instance accepted, either instance
+ * finishes; a delivery Slack retries against the other instance is still acted on once; a
+ * runbook job whose polls both instances share is created once and its progress reported once.
+ *
+ * <p>Starting a hub takes most of a minute on a small machine, so the broker and both hubs are
+ * started once for the class; every test uses ids and channels of its own, and the test that
+ * kills an instance and stops the broker runs last.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
 
     private static final String SECRET = "scale-out-secret";
-    private static final List<String> QUEUES = List.of("chatops.slack.events", "chatops.slack.interactions", DeadLetterQueue.QUEUE);
+    private static final String POLL_INTERVAL = "1s";
+    /** Channels where the scale-out tests run runbooks; Slack answers posts there at once. */
+    private static final List<String> RUNBOOK_CHANNELS = List.of("C0RUN1", "C0RUN2", "C0RUN3", "C0RUN4", "C0RUNKILL");
+    private static final String RUNNING = ":runner: Restart-WebApp: Running";
+    private static final String COMPLETED = ":white_check_mark: Restart-WebApp: Completed";
 
     private final WireMockServer slack = new WireMockServer(options().dynamicPort());
+    private final AzureStubs azure = new AzureStubs();
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private Path dir;
     private EmbeddedActiveMQ broker;
     private HubProcess hubA;
     private HubProcess hubB;
 
-    @BeforeEach
+    @BeforeAll
     void start() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("target"), "scale-out-");
+        dir = Files.createTempDirectory(Path.of("target"), "scale-out-");
         int brokerPort = HubProcess.freePort();
         broker = startBroker(dir.resolve("broker"), brokerPort);
         slack.start();
+        // direct messages: Slack answers slowly, so an instance killed has work in hand
         slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(aResponse()
                 .withFixedDelay(1500).withHeader("Content-Type", "application/json")
                 .withBody("{\"ok\":true,\"channel\":\"D1\",\"ts\":\"1.1\"}")));
+        for (String channel : RUNBOOK_CHANNELS) {
+            for (String method : List.of("postMessage", "update")) {
+                slack.stubFor(slackAnswer(method, channel));
+            }
+        }
+        slack.stubFor(post(urlPathMatching("/response/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        azure.reset();
 
         String table = "scale-out-" + System.nanoTime();
-        hubA = hub("a", dir, brokerPort, table, false).start(Duration.ofSeconds(120));
-        hubB = hub("b", dir, brokerPort, table, true).start(Duration.ofSeconds(120));
+        // the first to find the table missing creates it, the other waits for it
+        var a = CompletableFuture.supplyAsync(() -> startHub("a", brokerPort, table, false));
+        var b = CompletableFuture.supplyAsync(() -> startHub("b", brokerPort, table, true));
+        hubA = a.join();
+        hubB = b.join();
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws Exception {
         for (HubProcess hub : new HubProcess[] {hubA, hubB}) {
-            if (hub != null) {
+            if (hub != null && broker != null) {
                 hub.close();
+            } else if (hub != null) {
+                // without its broker a hub's graceful stop waits for reconnects: nothing is left to check
+                hub.kill();
             }
         }
         slack.stop();
+        azure.stop();
         if (broker != null) {
             broker.stop();
         }
     }
 
     @Test
+    @Order(1)
     void slackRetriesOfOneEventSplitBetweenTheTwoInstancesAreActedOnOnce() throws Exception {
         for (int i = 0; i < 8; i++) {
             String event = directMessage("Ev0SPLIT" + i, "D0SPLIT" + i);
             // the first delivery and Slack's retry race each other to different instances
             HubProcess one = i % 2 == 0 ? hubA : hubB;
             HubProcess other = one == hubA ? hubB : hubA;
-            var first = CompletableFuture.supplyAsync(() -> send(one, event, null));
-            var retry = CompletableFuture.supplyAsync(() -> send(other, event, "1"));
+            var first = CompletableFuture.supplyAsync(() -> send(one, "/slack/events", "application/json", event, null));
+            var retry = CompletableFuture.supplyAsync(() -> send(other, "/slack/events", "application/json", event, "1"));
             assertThat(first.get().statusCode()).isEqualTo(200);
             assertThat(retry.get().statusCode()).isEqualTo(200);
         }
@@ -105,44 +161,129 @@ class ScaleOutIT {
             }
         });
         Thread.sleep(4000);
-        slack.verify(8, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+        slack.verify(8, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("channel", matching("D0SPLIT.*")));
         // one instance logs in JSON: the delivery lines are objects with the delivery's fields
-        assertThat(jsonDeliveryLines(hubB)).allSatisfy(line -> assertThat(line.path("route").asText())
-                .isIn("slack-receive-events", "slack-handle-events")).isNotEmpty();
+        assertThat(jsonDeliveryLines(hubB)).filteredOn(line -> line.path("delivery_id").asText().contains("Ev0SPLIT"))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.path("route").asText())
+                        .isIn("slack-receive-events", "slack-handle-events"));
     }
 
     @Test
-    void workAcceptedByAnInstanceThatIsKilledIsFinishedByTheOther() throws Exception {
-        for (int i = 0; i < 16; i++) {
-            assertThat(send(hubA, directMessage("Ev0KILL" + i, "D0KILL" + i), null).statusCode()).isEqualTo(200);
+    @Order(2)
+    void runbookJobsWhosePollsBothInstancesShareAreCreatedOnceAndTheirProgressReportedOnce() throws Exception {
+        List<Map<String, String>> commands = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            var fields = runbookCommand("Restart-WebApp AppName=web" + i, RUNBOOK_CHANNELS.get(i));
+            azure.jobGoesThrough(jobName(fields), List.of("Running", "Running", "Completed"), "Restarted web" + i);
+            commands.add(fields);
         }
-        // Slack answers slowly, so instance A is in the middle of its share when it dies
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                slack.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))).size() >= 2);
-        hubA.kill();
+
+        for (int i = 0; i < commands.size(); i++) {
+            var answer = send(i % 2 == 0 ? hubA : hubB, "/slack/commands", "application/x-www-form-urlencoded",
+                    form(commands.get(i)), null);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(json.readTree(answer.body()).path("text").asText())
+                    .isEqualTo(":rocket: Starting `Restart-WebApp`. Its progress is posted in this channel.");
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (var fields : commands) {
+                slack.verify(1, outputPosted(fields.get("channel_id")));
+            }
+        });
+        // a copy of a poll done late, by either instance, would show within a few poll intervals
+        Thread.sleep(3000);
+
+        for (int i = 0; i < commands.size(); i++) {
+            var fields = commands.get(i);
+            String channel = fields.get("channel_id");
+            String jobName = jobName(fields);
+            azure.arm.verify(1, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(jobName))));
+            azure.arm.verify(3, getRequestedFor(urlEqualTo(AzureStubs.jobUrl(jobName))));
+            azure.arm.verify(1, getRequestedFor(urlEqualTo(AzureStubs.outputUrl(jobName))));
+            slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                    .withFormParam("channel", equalTo(channel)).withFormParam("thread_ts", absent())
+                    .withFormParam("text", equalTo(":new: Restart-WebApp: New"))
+                    .withFormParam("blocks", containing(jobName)));
+            slack.verify(2, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo(channel)));
+            slack.verify(1, outputPosted(channel).withFormParam("blocks", containing("Restarted web" + i)));
+            assertThat(updates(channel)).as("updates of the progress message in %s", channel)
+                    .containsExactly(RUNNING, COMPLETED);
+            slack.verify(2, postRequestedFor(urlPathEqualTo("/api/chat.update"))
+                    .withFormParam("channel", equalTo(channel)).withFormParam("ts", equalTo(messageTs(channel))));
+            assertThat(auditEvents(fields.get("trigger_id"))).as("audit of %s on both instances", jobName)
+                    .containsExactlyInAnyOrder("ALLOWED", "STARTED", "FINISHED");
+        }
+        // both instances did part of the work: starts and polls went to whichever was free
+        for (HubProcess hub : List.of(hubA, hubB)) {
+            String log = Files.readString(hub.log());
+            assertThat(commands).as("jobs %s worked on", hub.log().getFileName())
+                    .anyMatch(fields -> log.contains("job " + jobName(fields) + " of runbook Restart-WebApp"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void workAcceptedByAnInstanceThatIsKilledIsFinishedByTheOther() throws Exception {
+        String channel = "C0RUNKILL";
+        var fields = runbookCommand("Restart-WebApp AppName=kill", channel);
+        String jobName = jobName(fields);
+        azure.jobGoesThrough(jobName, List.of("Running"), "finished by the survivor");
+        assertThat(send(hubA, "/slack/commands", "application/x-www-form-urlencoded", form(fields), null).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> updates(channel).contains(RUNNING));
+        // the instance that took the request posted the progress message and created the job
+        HubProcess victim = Files.readString(hubA.log()).contains("job " + jobName + " of runbook Restart-WebApp started")
+                ? hubA : hubB;
+        HubProcess survivor = victim == hubA ? hubB : hubA;
+        assertThat(Files.readString(victim.log())).contains("job " + jobName + " of runbook Restart-WebApp started");
+
+        for (int i = 0; i < 16; i++) {
+            var answer = send(victim, "/slack/events", "application/json", directMessage("Ev0KILL" + i, "D0KILL" + i), null);
+            assertThat(answer.statusCode()).isEqualTo(200);
+        }
+        // Slack answers slowly, so the instance is in the middle of its share when it dies
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.findAll(postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("channel", matching("D0KILL.*"))).size() >= 2);
+        victim.kill();
+        // the job ends while only the survivor is left to notice
+        azure.arm.stubFor(get(urlEqualTo(AzureStubs.jobUrl(jobName))).atPriority(1).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(AzureStubs.job(jobName, "Completed"))));
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             for (int i = 0; i < 16; i++) {
                 slack.verify(postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                         .withFormParam("channel", equalTo("D0KILL" + i)));
             }
+            slack.verify(1, outputPosted(channel).withFormParam("blocks", containing("finished by the survivor")));
         });
-        // B finished work the broker had already handed to A (delivered again after A's connection died)
-        assertThat(jsonDeliveryLines(hubB)).anySatisfy(line -> {
-            assertThat(line.path("route").asText()).isEqualTo("slack-handle-events");
-            assertThat(line.path("outcome").asText()).isEqualTo("done");
-            assertThat(line.path("attempt").asInt()).isGreaterThanOrEqualTo(2);
+        // the survivor finished work the broker had already handed to the victim (delivered again after its connection died)
+        assertThat(deliveries(survivor)).anySatisfy(delivery -> {
+            assertThat(delivery).containsEntry("route", "slack-handle-events").containsEntry("outcome", "done");
+            assertThat(delivery.get("delivery_id")).contains("Ev0KILL");
+            assertThat(Integer.parseInt(delivery.get("attempt"))).isGreaterThanOrEqualTo(2);
         });
+        // and reported the end of the job the victim had started, once
+        Thread.sleep(2000);
+        assertThat(Files.readString(survivor.log())).contains("job " + jobName + " of runbook Restart-WebApp: Running -> Completed");
+        assertThat(updates(channel)).containsExactly(RUNNING, COMPLETED);
+        slack.verify(2, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo(channel)));
+        azure.arm.verify(1, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(jobName))));
+        assertThat(auditEvents(fields.get("trigger_id"))).containsExactlyInAnyOrder("ALLOWED", "STARTED", "FINISHED");
 
         // the survivor is no longer ready once the broker is gone, so a load balancer stops sending to it
         broker.stop();
         broker = null;
-        await().atMost(Duration.ofSeconds(30)).until(() -> status(hubB, "/actuator/health/readiness") == 503);
-        assertThat(status(hubB, "/actuator/health/liveness")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(survivor, "/actuator/health/readiness") == 503);
+        assertThat(status(survivor, "/actuator/health/liveness")).isEqualTo(200);
     }
 
-    private HubProcess hub(String name, Path dir, int brokerPort, String table, boolean jsonLogs) throws Exception {
-        Map<String, String> properties = new HashMap<>();
+    private HubProcess startHub(String name, int brokerPort, String table, boolean jsonLogs) {
+        Map<String, String> properties = new HashMap<>(azure.properties(POLL_INTERVAL, "30m"));
+        for (int i = 0; i < RUNBOOK_CHANNELS.size(); i++) {
+            properties.put("chatops.azure.runbooks[0].channels[" + (i + 1) + "]", RUNBOOK_CHANNELS.get(i));
+        }
         properties.put("chatops.data-dir", dir.resolve(name).toString());
         properties.put("chatops.slack.signing-secret", SECRET);
         properties.put("chatops.slack.bot-token", "xoxb-scale-out");
@@ -155,11 +296,22 @@ class ScaleOutIT {
         properties.put("chatops.aws.region", DynamoDbLocal.REGION);
         properties.put("chatops.aws.endpoint", DynamoDbLocal.endpoint().toString());
         properties.put("chatops.logging.json", Boolean.toString(jsonLogs));
-        return new HubProcess(HubProcess.freePort(), dir.resolve(name + ".log"), properties)
-                .withEnvironment(Map.of("AWS_ACCESS_KEY_ID", "dummykey", "AWS_SECRET_ACCESS_KEY", "dummysecret"));
+        try {
+            return new HubProcess(HubProcess.freePort(), dir.resolve(name + ".log"), properties)
+                    .withEnvironment(Map.of("AWS_ACCESS_KEY_ID", "dummykey", "AWS_SECRET_ACCESS_KEY", "dummysecret"))
+                    .start(Duration.ofSeconds(180));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
-    /** An external broker as an operator would configure it: the hub's queues and address settings, TCP acceptor. */
+    /**
+     * An external broker as an operator would configure it: the hub's address settings, a TCP
+     * acceptor, and every queue of {@code spring.artemis.embedded.queues} declared up front.
+     */
     private static EmbeddedActiveMQ startBroker(Path dir, int port) throws Exception {
         var configuration = new ConfigurationImpl()
                 .setName("scale-out-broker")
@@ -172,7 +324,10 @@ class ScaleOutIT {
                 .setPagingDirectory(dir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dir.resolve("large").toString())
                 .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
-        for (String queue : QUEUES) {
+        List<String> queues = hubQueues();
+        assertThat(queues).contains(DeadLetterQueue.QUEUE, "chatops.automation.runbooks", "chatops.automation.jobs",
+                "chatops.automation.approvals");
+        for (String queue : queues) {
             configuration.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
@@ -180,13 +335,103 @@ class ScaleOutIT {
         return new EmbeddedActiveMQ().setConfiguration(configuration).start();
     }
 
-    private HttpResponse<String> send(HubProcess hub, String body, String retryNum) {
+    /** The queues the embedded broker declares, from the application.yaml the hub processes read. */
+    private static List<String> hubQueues() throws IOException {
+        Map<String, Object> application;
+        try (var in = Files.newInputStream(Path.of("application.yaml"))) {
+            application = new Yaml().load(in);
+        }
+        Object queues = ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) application.get("spring")).get("artemis"))
+                .get("embedded")).get("queues");
+        return Stream.of(String.valueOf(queues).split("\\s*,\\s*")).map(String::strip).toList();
+    }
+
+    private static MappingBuilder slackAnswer(String method, String channel) {
+        return post(urlPathEqualTo("/api/chat." + method)).atPriority(1)
+                .withFormParam("channel", equalTo(channel))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"" + messageTs(channel) + "\"}"));
+    }
+
+    /** Slack's timestamp of every message posted in {@code channel}; the progress message is the first. */
+    private static String messageTs(String channel) {
+        return "1700000000." + Math.abs(channel.hashCode() % 1_000_000);
+    }
+
+    private static RequestPatternBuilder outputPosted(String channel) {
+        return postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo(channel))
+                .withFormParam("thread_ts", equalTo(messageTs(channel)))
+                .withFormParam("text", equalTo("Output of Restart-WebApp"));
+    }
+
+    /** The texts {@code chat.update} set in {@code channel}, oldest first. */
+    private List<String> updates(String channel) {
+        return slack.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().startsWith("/api/chat.update"))
+                .filter(e -> channel.equals(formField(e, "channel")))
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .map(e -> formField(e, "text"))
+                .toList();
+    }
+
+    private static String formField(ServeEvent event, String name) {
+        var field = event.getRequest().formParameter(name);
+        return field.isPresent() ? field.firstValue() : null;
+    }
+
+    /** The audit events of one request, from the trails of both instances. */
+    private List<String> auditEvents(String requestId) throws IOException {
+        List<String> events = new ArrayList<>();
+        for (String hub : List.of("a", "b")) {
+            Path trail = dir.resolve(hub).resolve("audit").resolve("runbooks.jsonl");
+            if (Files.exists(trail)) {
+                for (String line : Files.readAllLines(trail)) {
+                    JsonNode entry = json.readTree(line);
+                    if (requestId.equals(entry.path("requestId").asText())) {
+                        events.add(entry.path("event").asText());
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    private Map<String, String> runbookCommand(String text, String channel) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("token", "legacy");
+        fields.put("team_id", "T1");
+        fields.put("team_domain", "acme");
+        fields.put("channel_id", channel);
+        fields.put("channel_name", "ops");
+        fields.put("user_id", "U0ALICE");
+        fields.put("user_name", "alice");
+        fields.put("command", "/runbook");
+        fields.put("text", text);
+        fields.put("api_app_id", "A0123");
+        fields.put("response_url", slack.baseUrl() + "/response/" + channel);
+        fields.put("trigger_id", "13345224609." + System.nanoTime() + ".scale");
+        return fields;
+    }
+
+    private static String jobName(Map<String, String> command) {
+        return JobNames.fromTriggerId(command.get("trigger_id"));
+    }
+
+    private static String form(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    /** A signed request as Slack sends it; {@code retryNum} marks Slack's retries of an event. */
+    private HttpResponse<String> send(HubProcess hub, String path, String contentType, String body, String retryNum) {
         try {
             String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
             String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC())
                     .sign(ts, body.getBytes(StandardCharsets.UTF_8));
-            var request = HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/slack/events"))
-                    .header("Content-Type", "application/json").header("X-Slack-Request-Timestamp", ts)
+            var request = HttpRequest.newBuilder(URI.create(hub.baseUrl() + path))
+                    .header("Content-Type", contentType).header("X-Slack-Request-Timestamp", ts)
                     .header("X-Slack-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body));
             if (retryNum != null) {
                 request.header("X-Slack-Retry-Num", retryNum).header("X-Slack-Retry-Reason", "http_timeout");
@@ -207,18 +452,41 @@ class ScaleOutIT {
         }
     }
 
-    private static List<JsonNode> jsonDeliveryLines(HubProcess hub) throws Exception {
-        var json = new ObjectMapper();
+    private List<JsonNode> jsonDeliveryLines(HubProcess hub) throws IOException {
         return Files.readAllLines(hub.log()).stream()
                 .filter(line -> line.startsWith("{") && line.contains("\"io.chatopshub.Delivery\""))
                 .map(line -> {
                     try {
                         return json.readTree(line);
-                    } catch (Exception e) {
+                    } catch (IOException e) {
                         throw new IllegalStateException("not JSON: " + line, e);
                     }
                 })
                 .toList();
+    }
+
+    /** The fields of every delivery line ({@code delivery route=… outcome=…}), whichever format the instance logs in. */
+    private List<Map<String, String>> deliveries(HubProcess hub) throws IOException {
+        List<Map<String, String>> deliveries = new ArrayList<>();
+        for (String line : Files.readAllLines(hub.log())) {
+            String message;
+            if (line.startsWith("{") && line.contains("\"io.chatopshub.Delivery\"")) {
+                message = json.readTree(line).path("message").asText();
+            } else if (line.contains(" io.chatopshub.Delivery ") && line.contains(" : delivery ")) {
+                message = line.substring(line.indexOf(" : delivery ") + 3);
+            } else {
+                continue;
+            }
+            Map<String, String> fields = new HashMap<>();
+            for (String token : message.split(" ")) {
+                int eq = token.indexOf('=');
+                if (eq > 0) {
+                    fields.put(token.substring(0, eq), token.substring(eq + 1));
+                }
+            }
+            deliveries.add(fields);
+        }
+        return deliveries;
     }
 
     private static String directMessage(String eventId, String channel) {
