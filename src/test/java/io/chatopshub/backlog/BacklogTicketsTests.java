@@ -84,6 +84,12 @@ class BacklogTicketsTests {
         }
     }
 
+    /** The tickets of a hub instance with that name in that life, sharing the store and Backlog. */
+    private BacklogTickets instanceNamed(String name, String life) {
+        return new BacklogTickets(new BacklogClient(new BacklogProperties(backlog.baseUrl(), API_KEY, 10L, 20L, 3L), clock),
+                store, clock, new HubInstance(name, life));
+    }
+
     private void stubSearch(String json) {
         backlog.stubFor(get(urlPathEqualTo("/api/v2/issues")).willReturn(okJson(json)));
     }
@@ -292,8 +298,7 @@ class BacklogTicketsTests {
 
     @Test
     void claimLeftByAnEarlierRunOfThisInstanceIsTakenOverAtOnceAndTheCreatedIssueAdopted() {
-        var restarted = new BacklogTickets(new BacklogClient(new BacklogProperties(backlog.baseUrl(), API_KEY, 10L, 20L, 3L), clock),
-                store, clock, new HubInstance("node-1", "life-2"));
+        var restarted = instanceNamed("node-1", "life-2");
         Alert warning = mackerel("alert-warning-host.json");
         store.claim(BacklogTickets.stateKey(warning), BacklogTickets.CREATING + "|node-1/life-1", BacklogTickets.CLAIM_TTL);
         stubSearch(searchResult(1001, "OPS-42", descriptionFor(ALERT_ID)));
@@ -307,8 +312,7 @@ class BacklogTicketsTests {
 
     @Test
     void claimLeftByAnEarlierRunWhoseCreateNeverHappenedOpensTheIssueOnce() {
-        var restarted = new BacklogTickets(new BacklogClient(new BacklogProperties(backlog.baseUrl(), API_KEY, 10L, 20L, 3L), clock),
-                store, clock, new HubInstance("node-1", "life-2"));
+        var restarted = instanceNamed("node-1", "life-2");
         Alert warning = mackerel("alert-warning-host.json");
         store.claim(BacklogTickets.stateKey(warning), BacklogTickets.CREATING + "|node-1/life-1", BacklogTickets.CLAIM_TTL);
 
@@ -319,8 +323,7 @@ class BacklogTicketsTests {
 
     @Test
     void claimOfAnotherInstanceIsLeftAloneUntilItExpires() {
-        var other = new BacklogTickets(new BacklogClient(new BacklogProperties(backlog.baseUrl(), API_KEY, 10L, 20L, 3L), clock),
-                store, clock, new HubInstance("node-1", "life-2"));
+        var other = instanceNamed("node-1", "life-2");
         Alert warning = mackerel("alert-warning-host.json");
         store.claim(BacklogTickets.stateKey(warning), BacklogTickets.CREATING + "|node-2/life-1", BacklogTickets.CLAIM_TTL);
 
