@@ -18,7 +18,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatops-aot.XXXXXX")"
 trap 'cleanup; rm -rf "$WORK"' EXIT
 PORT=$(free_port)
 log "training run on port $PORT"
-(cd "$ROOT" && MALLOC_ARENA_MAX=2 exec "$JAVA" -XX:+UseSerialGC -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=64m \
+(cd "$ROOT" && MALLOC_ARENA_MAX=2 exec "$JAVA" -XX:+UseSerialGC -Xmx192m -Xss512k -XX:ReservedCodeCacheSize=64m \
   -XX:AOTCacheOutput="$APP/chatops-hub.aot" -jar "$APP/chatops-hub.jar" --server.port="$PORT" --server.address=127.0.0.1 \
   --chatops.data-dir="$WORK/data" --chatops.slack.signing-secret="$SECRET" --chatops.slack.url=http://127.0.0.1:9 \
   >"$WORK/train.log" 2>&1) &
