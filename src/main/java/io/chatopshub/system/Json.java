@@ -30,8 +30,20 @@ public final class Json {
         if (!Utf8.isWellFormed(body)) {
             throw new BadRequestException("the body is not valid UTF-8");
         }
+        return object(() -> MAPPER.readTree(body));
+    }
+
+    public static ObjectNode readObject(String body) {
+        if (body == null || body.isEmpty()) {
+            throw new BadRequestException("empty body, a JSON object was expected");
+        }
+        return object(() -> MAPPER.readTree(body));
+    }
+
+    /** The parsers differ by input type (Jackson detects the encoding of bytes), the verdict does not. */
+    private static ObjectNode object(Parse parse) {
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = parse.tree();
             if (node instanceof ObjectNode object) {
                 return object;
             }
@@ -41,19 +53,9 @@ public final class Json {
         }
     }
 
-    public static ObjectNode readObject(String body) {
-        if (body == null || body.isEmpty()) {
-            throw new BadRequestException("empty body, a JSON object was expected");
-        }
-        try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node instanceof ObjectNode object) {
-                return object;
-            }
-            throw new BadRequestException("the body is not a JSON object");
-        } catch (IOException e) {
-            throw new BadRequestException("the body is not valid JSON");
-        }
+    @FunctionalInterface
+    private interface Parse {
+        JsonNode tree() throws IOException;
     }
 
     /** The text of a field, or null when absent or not a string/number/boolean. */

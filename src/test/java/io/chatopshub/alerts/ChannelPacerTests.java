@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import io.chatopshub.system.HubInstance;
+import io.chatopshub.testing.MemoryStateStore;
 import org.junit.jupiter.api.Test;
 
 class ChannelPacerTests {

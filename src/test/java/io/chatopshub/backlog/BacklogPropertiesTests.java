@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.IntegrationStatus;
+import io.chatopshub.testing.MemoryStateStore;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -12,7 +13,7 @@ class BacklogPropertiesTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(BacklogConfiguration.class)
-            .withBean(StateStore.class, () -> new InMemoryStateStore(Clock.systemUTC()));
+            .withBean(StateStore.class, () -> new MemoryStateStore(Clock.systemUTC()));
 
     @Test
     void urlAndKeyWithoutProjectIdFailStartupNamingTheKey() {

@@ -28,6 +28,8 @@ import io.chatopshub.mackerel.MackerelProperties;
 import io.chatopshub.mackerel.MackerelWebhook;
 import io.chatopshub.system.HubInstance;
 import io.chatopshub.system.TransientFailureException;
+import io.chatopshub.testing.MemoryStateStore;
+import io.chatopshub.testing.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +53,7 @@ class BacklogTicketsTests {
 
     private final WireMockServer backlog = new WireMockServer(options().dynamicPort());
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:20:00Z"));
-    private final InMemoryStateStore store = new InMemoryStateStore(clock);
+    private final MemoryStateStore store = new MemoryStateStore(clock);
     private BacklogTickets tickets;
 
     @BeforeEach

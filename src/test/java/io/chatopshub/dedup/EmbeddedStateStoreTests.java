@@ -2,6 +2,7 @@ package io.chatopshub.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatopshub.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.chatopshub.gitlab.GitlabProperties.DeployTarget;
 import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.TransientFailureException;
+import io.chatopshub.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.IntegrationStatus;
+import io.chatopshub.testing.MemoryStateStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -13,7 +14,7 @@ class GitlabConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(GitlabConfiguration.class)
-            .withBean(StateStore.class, () -> new InMemoryStateStore(Clock.systemUTC()));
+            .withBean(StateStore.class, () -> new MemoryStateStore(Clock.systemUTC()));
 
     @Test
     void startsWithDeployTargetsFromTheEnvironment() {

@@ -8,6 +8,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.chatopshub.gitlab.GitlabProperties.DeployTarget;
 import io.chatopshub.gitlab.GitlabReleases.ReleaseReply;
 import io.chatopshub.system.TransientFailureException;
+import io.chatopshub.testing.MemoryStateStore;
+import io.chatopshub.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ class GitlabReleasesTests {
 
     WireMockServer gitlab;
     MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
-    InMemoryStateStore store = new InMemoryStateStore(clock);
+    MemoryStateStore store = new MemoryStateStore(clock);
     GitlabReleases releases;
     ReleaseGuard guard;
 

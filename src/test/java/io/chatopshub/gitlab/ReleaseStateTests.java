@@ -6,6 +6,8 @@ import java.time.Instant;
 import io.chatopshub.gitlab.GitlabProperties.DeployTarget;
 import io.chatopshub.gitlab.ReleaseGuard.RunningRelease;
 import io.chatopshub.gitlab.ReleaseRequests.Phase;
+import io.chatopshub.testing.MemoryStateStore;
+import io.chatopshub.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +18,7 @@ class ReleaseStateTests {
     static final Pipeline P = new Pipeline(987654, 42, "https://gitlab.example.com/acme/web/-/pipelines/987654", "created");
 
     final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
-    final InMemoryStateStore store = new InMemoryStateStore(clock);
+    final MemoryStateStore store = new MemoryStateStore(clock);
     final ReleaseGuard guard = new ReleaseGuard(store, Duration.ofMinutes(2), clock);
     final ReleaseRequests requests = new ReleaseRequests(store, Duration.ofDays(1), clock);
 

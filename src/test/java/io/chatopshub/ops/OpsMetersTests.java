@@ -2,11 +2,8 @@ package io.chatopshub.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,8 +16,11 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 import io.chatopshub.dedup.StateStore;
+import io.chatopshub.testing.MutableClock;
 
 class OpsMetersTests {
+
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
     void readinessOfTheDedupStoreFollowsItsReachability() {
@@ -35,7 +35,7 @@ class OpsMetersTests {
 
     @Test
     void aBrokerThatDoesNotAnswerIsReportedDownWithinThePatienceAndAnAnswerIsReusedBriefly() throws Exception {
-        var clock = new SteppingClock();
+        var clock = new MutableClock(START);
         var calls = new AtomicInteger();
         var hang = new CountDownLatch(1);
         var answer = new AtomicReference<Health>(Health.up().build());
@@ -80,7 +80,7 @@ class OpsMetersTests {
 
     @Test
     void theDeadLetterDepthIsAskedAtMostOnceEveryFiveSecondsAndIsNaNWhenTheBrokerIsAway() {
-        var clock = new SteppingClock();
+        var clock = new MutableClock(START);
         var asked = new AtomicInteger();
         var depth = new AtomicInteger(3);
         var gauge = new DeadLetterDepth(() -> {
@@ -112,30 +112,6 @@ class OpsMetersTests {
         assertThat(AckTimingFilter.endpoint("/hooks/deploy-result", 401)).isEqualTo("/hooks/deploy-result");
         assertThat(AckTimingFilter.endpoint("/hooks/whatever-a-scanner-tries", 404)).isEqualTo("other");
         assertThat(AckTimingFilter.endpoint("/slack/events/../../etc", 400)).isEqualTo("other");
-    }
-
-    private static final class SteppingClock extends Clock {
-
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration step) {
-            now = now.plus(step);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     /** Only the readiness probe matters here. */

@@ -1,6 +1,5 @@
-package io.chatopshub.alerts;
+package io.chatopshub.testing;
 
-import io.chatopshub.dedup.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,8 +7,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** A test fake of the shared store: atomic per call, expiry on the given clock. */
-class MemoryStateStore implements StateStore {
+import io.chatopshub.dedup.StateStore;
+
+/**
+ * An in-memory {@link StateStore} with the interface's semantics: every call is atomic, and an
+ * entry expires on the given clock, after which it behaves exactly like an absent one.
+ */
+public final class MemoryStateStore implements StateStore {
 
     private record Entry(String value, Instant expires) {
     }
@@ -17,13 +21,8 @@ class MemoryStateStore implements StateStore {
     private final Map<String, Entry> entries = new HashMap<>();
     private final Clock clock;
 
-    MemoryStateStore(Clock clock) {
+    public MemoryStateStore(Clock clock) {
         this.clock = clock;
-    }
-
-    private Entry live(String key) {
-        Entry entry = entries.get(key);
-        return entry != null && clock.instant().isBefore(entry.expires()) ? entry : null;
     }
 
     @Override
@@ -31,7 +30,7 @@ class MemoryStateStore implements StateStore {
         if (live(key) != null) {
             return false;
         }
-        entries.put(key, new Entry(value, clock.instant().plus(ttl)));
+        store(key, value, ttl);
         return true;
     }
 
@@ -42,7 +41,7 @@ class MemoryStateStore implements StateStore {
 
     @Override
     public synchronized void put(String key, String value, Duration ttl) {
-        entries.put(key, new Entry(value, clock.instant().plus(ttl)));
+        store(key, value, ttl);
     }
 
     @Override
@@ -51,17 +50,34 @@ class MemoryStateStore implements StateStore {
         if (entry == null || !entry.value().equals(expected)) {
             return false;
         }
-        entries.put(key, new Entry(value, clock.instant().plus(ttl)));
+        store(key, value, ttl);
         return true;
     }
 
+    /** Drops the entry whether live or expired; only a live one counts as removed. */
     @Override
     public synchronized boolean remove(String key) {
-        return entries.remove(key) != null;
+        boolean wasLive = live(key) != null;
+        entries.remove(key);
+        return wasLive;
     }
 
     @Override
     public boolean isReachable() {
         return true;
+    }
+
+    /** When a live entry expires, so that tests can check the TTL a caller asked for. */
+    public synchronized Optional<Instant> expiry(String key) {
+        return Optional.ofNullable(live(key)).map(Entry::expires);
+    }
+
+    private void store(String key, String value, Duration ttl) {
+        entries.put(key, new Entry(value, clock.instant().plus(ttl)));
+    }
+
+    private Entry live(String key) {
+        Entry entry = entries.get(key);
+        return entry != null && clock.instant().isBefore(entry.expires()) ? entry : null;
     }
 }
