@@ -3,6 +3,7 @@ package io.chatopshub.backlog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatopshub.dedup.StateStore;
+import io.chatopshub.system.HubInstance;
 import io.chatopshub.system.IntegrationStatus;
 import io.chatopshub.testing.MemoryStateStore;
 import java.time.Clock;
@@ -13,7 +14,8 @@ class BacklogPropertiesTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(BacklogConfiguration.class)
-            .withBean(StateStore.class, () -> new MemoryStateStore(Clock.systemUTC()));
+            .withBean(StateStore.class, () -> new MemoryStateStore(Clock.systemUTC()))
+            .withBean(HubInstance.class, HubInstance::transientInstance);
 
     @Test
     void urlAndKeyWithoutProjectIdFailStartupNamingTheKey() {
