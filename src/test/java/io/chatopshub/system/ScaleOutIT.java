@@ -99,6 +99,10 @@ class ScaleOutIT {
 
     @BeforeAll
     void start() throws Exception {
+        // the broker's audit trail (a line per message sent and acknowledged) would drown the build output
+        for (String logger : List.of("org.apache.activemq.audit", "org.apache.activemq.artemis")) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         dir = Files.createTempDirectory(Path.of("target"), "scale-out-");
         int brokerPort = HubProcess.freePort();
         broker = startBroker(dir.resolve("broker"), brokerPort);
