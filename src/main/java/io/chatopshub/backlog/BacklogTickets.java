@@ -166,16 +166,17 @@ public class BacklogTickets {
     private TicketOutcome openClaimed(String key, Alert alert, BacklogTarget target) {
         try {
             Optional<BacklogIssue> existing = findExisting(alert, target);
+            // the search may have taken most of the claim's time: renew it for the call that follows
+            if (!store.replace(key, claim, claim, CLAIM_TTL)) {
+                throw new TransientFailureException("Backlog claim for " + describe(alert)
+                        + " expired while searching; another worker may be opening the issue", BUSY_RETRY);
+            }
             if (existing.isPresent()) {
                 String issueKey = existing.get().issueKey();
                 client.addComment(issueKey, comment(alert, null));
                 store.put(key, Mapping.open(issueKey, alert.status(), alert.changedAt()), MAPPING_TTL);
                 LOG.info("Found Backlog issue {} again for {}", issueKey, describe(alert));
                 return TicketOutcome.of(TicketOutcome.Action.COMMENTED, issueKey, client.issueUrl(issueKey));
-            }
-            if (!store.replace(key, claim, claim, CLAIM_TTL)) {
-                throw new TransientFailureException("Backlog claim for " + describe(alert)
-                        + " expired while searching; another worker may be opening the issue", BUSY_RETRY);
             }
             BacklogIssue created = client.createIssue(target, summary(alert), description(alert))
                     .orElseThrow(() -> new IllegalStateException("Backlog returned no issue"));
