@@ -143,7 +143,7 @@ public abstract class AlertsHubTest extends HubIntegrationTest {
     }
 
     /** Decodes an {@code application/x-www-form-urlencoded} body. */
-    protected static Map<String, String> formOf(String body) {
+    public static Map<String, String> formOf(String body) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');

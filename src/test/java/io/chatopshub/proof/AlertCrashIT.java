@@ -12,11 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,7 +171,7 @@ class AlertCrashIT {
         for (ServeEvent e : backlog.getAllServeEvents()) {
             if (e.getRequest().getMethod().equals(RequestMethod.POST) && e.getRequest().getUrl().startsWith("/api/v2/issues?")
                     && e.getResponse().getStatus() == 201) {
-                String description = form(e.getRequest().getBodyAsString()).getOrDefault("description", "");
+                String description = AlertsHubTest.formOf(e.getRequest().getBodyAsString()).getOrDefault("description", "");
                 Matcher id = ALERT_ID.matcher(description);
                 String issueKey;
                 try {
@@ -191,17 +189,5 @@ class AlertCrashIT {
     private Map<String, List<String>> issueIdsByAlert() {
         return Collections.unmodifiableMap(createdIssues().entrySet().stream().collect(Collectors.groupingBy(
                 e -> e.getValue().alertId(), Collectors.mapping(Map.Entry::getKey, Collectors.toCollection(ArrayList::new)))));
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return fields;
     }
 }
