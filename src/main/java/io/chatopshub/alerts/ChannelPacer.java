@@ -2,6 +2,7 @@ package io.chatopshub.alerts;
 
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.HubInstance;
+import io.chatopshub.system.Pause;
 import io.chatopshub.system.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,15 +85,6 @@ public class ChannelPacer {
     }
 
     private void sleepUntil(long epochMillis) {
-        long wait = epochMillis - clock.millis();
-        while (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransientFailureException("interrupted while pacing Slack messages", (Duration) null);
-            }
-            wait = epochMillis - clock.millis();
-        }
+        Pause.until(clock, epochMillis, "pacing Slack messages");
     }
 }

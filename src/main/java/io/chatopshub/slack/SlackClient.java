@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chatopshub.system.DryRun;
 import io.chatopshub.system.OutboundMetrics;
+import io.chatopshub.system.Pause;
 import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.TransientFailureException;
 
@@ -245,16 +246,7 @@ public class SlackClient {
     }
 
     private void sleepUntil(long epochMillis) {
-        long wait = epochMillis - clock.millis();
-        while (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransientFailureException("interrupted while waiting for Slack's rate limit", (Duration) null);
-            }
-            wait = epochMillis - clock.millis();
-        }
+        Pause.until(clock, epochMillis, "waiting for Slack's rate limit");
     }
 
     private static Duration retryAfter(String header) {
