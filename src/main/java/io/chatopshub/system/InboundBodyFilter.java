@@ -50,8 +50,7 @@ class InboundBodyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !(path.startsWith("/slack/") || path.startsWith("/hooks/"));
+        return !WebhookPaths.matches(request.getRequestURI());
     }
 
     @Override
