@@ -114,7 +114,8 @@ public class BacklogTickets {
             }
             String current = value.get();
             if (current.equals(CREATING) || current.startsWith(CREATING + "|")) {
-                if (instance.isEarlierLife(current.substring(CREATING.length()).replaceFirst("^\\|", ""))) {
+                String owner = current.equals(CREATING) ? null : current.substring(CREATING.length() + 1);
+                if (instance.isEarlierLife(owner)) {
                     if (store.replace(key, current, claim, CLAIM_TTL)) {
                         LOG.info("Taking over the Backlog claim an earlier run of this instance left for {}", describe(alert));
                         return openClaimed(key, alert, target);
