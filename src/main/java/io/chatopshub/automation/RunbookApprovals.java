@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 
 import io.chatopshub.automation.PendingApproval.State;
 import io.chatopshub.dedup.StateStore;
-import io.chatopshub.slack.SlackClient;
+import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.slack.SlackClient.PostedMessage;
+import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.SlackHeaders;
 import io.chatopshub.system.TransientFailureException;
 

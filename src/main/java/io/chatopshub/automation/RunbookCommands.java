@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.slack.SlackHeaders;
 
 /**

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import io.chatopshub.automation.AzureProperties.Runbook;
 import io.chatopshub.slack.HelpContributor;
+import io.chatopshub.slack.Mrkdwn;
 
 /** The help reply's line about {@code /runbook}: only what this person may run in this channel. */
 @Component

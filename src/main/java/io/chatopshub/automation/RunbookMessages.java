@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chatopshub.automation.AzureProperties.Runbook;
+import io.chatopshub.slack.Mrkdwn;
 
 /**
  * The Slack messages of a runbook run, as {@code {"text":…,"blocks":[…]}} payloads that

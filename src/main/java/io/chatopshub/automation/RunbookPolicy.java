@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import io.chatopshub.automation.AzureProperties.Runbook;
+import io.chatopshub.slack.Mrkdwn;
 
 /**
  * Who may run which runbook where, and who may approve it, decided from configuration alone so
