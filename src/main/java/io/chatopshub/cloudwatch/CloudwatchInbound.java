@@ -1,29 +1,38 @@
 package io.chatopshub.cloudwatch;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+
 import io.chatopshub.alerts.Alert;
 import io.chatopshub.alerts.AlertHeaders;
 import io.chatopshub.alerts.AlertJson;
 import io.chatopshub.alerts.AlertSource;
-import io.chatopshub.system.RawBody;
-import java.util.Optional;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.chatopshub.system.inbound.Delivery;
+import io.chatopshub.system.inbound.Delivery.Answer;
+import io.chatopshub.system.inbound.InboundKind;
+import io.chatopshub.system.inbound.InboundRequest;
 
 /**
- * The Java half of the routes {@code cloudwatch-receive-sns} and
- * {@code cloudwatch-confirm-subscription}.
+ * The inbound kind of {@code POST /hooks/cloudwatch}, and the worker that confirms subscriptions.
  *
- * <p>A subscription confirmation is queued as received and confirmed by the worker, so a
- * failing {@code SubscribeURL} is retried by the broker instead of being lost with the answer.
- * The worker verifies the message again: what is on a queue needs no trust of its own.
+ * <p>An SNS message carries its own signature, so reading it verifies it: {@link #accept} does
+ * both at once. A subscription confirmation is queued as received on
+ * {@value #SUBSCRIPTIONS} and confirmed by the worker, so a failing {@code SubscribeURL} is
+ * retried by the broker instead of being lost with the answer. The worker verifies the message
+ * again: what is on a queue needs no trust of its own.
  */
-public class CloudwatchInbound {
+public class CloudwatchInbound implements InboundKind {
 
     static final String SUBSCRIPTION = "subscription";
-    static final String IGNORED = "ignored";
+    static final String SUBSCRIPTIONS = "chatops.cloudwatch.subscriptions";
     private static final Logger LOG = LoggerFactory.getLogger(CloudwatchInbound.class);
+    private static final Answer ACCEPTED = Answer.json(200, "{\"status\":\"accepted\"}");
 
     private final SnsMessageVerifier verifier;
 
@@ -31,32 +40,43 @@ public class CloudwatchInbound {
         this.verifier = verifier;
     }
 
+    @Override
+    public void verify(InboundRequest request) {
+        verifier.verify(request.text(), request.header("x-amz-sns-rawdelivery"));
+    }
+
+    @Override
+    public Delivery read(InboundRequest request) {
+        return accept(request);
+    }
+
     /**
-     * Verifies a delivery and sets {@code ChatopsAlertEvent} ({@code alert}, {@code subscription}
-     * or {@code ignored}) and {@code ChatopsDeliveryId} (the SNS {@code MessageId}).
+     * Verifies a delivery and queues an alarm on the endpoint's queue ({@code ChatopsAlertEvent}
+     * {@code alert}) or a subscription confirmation on {@value #SUBSCRIPTIONS}; the delivery id is
+     * the SNS {@code MessageId} or the alarm state.
      */
-    public void accept(Exchange exchange) {
-        Message in = exchange.getIn();
-        String body = RawBody.asString(exchange);
-        SnsMessage message = verifier.verify(body, in.getHeader("x-amz-sns-rawdelivery", String.class));
-        in.setHeader(AlertHeaders.SOURCE, AlertSource.CLOUDWATCH.id());
-        in.setHeader(AlertHeaders.TOPIC_ARN, message.topicArn());
+    @Override
+    public Delivery accept(InboundRequest request) {
+        String body = request.text();
+        SnsMessage message = verifier.verify(body, request.header("x-amz-sns-rawdelivery"));
         if (message.isSubscriptionConfirmation()) {
-            in.setHeader(AlertHeaders.EVENT, SUBSCRIPTION);
-            in.setHeader("ChatopsDeliveryId", message.dedupKey());
-            in.setBody(body);
-            return;
+            return Delivery.queued(message.dedupKey(), body, fields(SUBSCRIPTION, message), ACCEPTED)
+                    .onQueue(SUBSCRIPTIONS);
         }
         Optional<Alert> alert = CloudwatchAlarms.toAlert(message);
         if (alert.isPresent()) {
-            in.setHeader(AlertHeaders.EVENT, AlertHeaders.ALERT);
-            in.setHeader("ChatopsDeliveryId", alert.get().dedupKey());
-            in.setBody(AlertJson.write(alert.get()));
-            return;
+            return Delivery.queued(alert.get().dedupKey(), AlertJson.write(alert.get()),
+                    fields(AlertHeaders.ALERT, message), ACCEPTED);
         }
         LOG.info("SNS {} {} on {} is not a CloudWatch alarm; ignored", message.type(), message.messageId(),
                 message.topicArn());
-        in.setHeader(AlertHeaders.EVENT, IGNORED);
+        return Delivery.answerOnly(ACCEPTED);
+    }
+
+    @Override
+    public List<MediaType> mediaTypes() {
+        // SNS sends text/plain; JSON is what a hand-made test delivery would say
+        return List.of(MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON);
     }
 
     /** Confirms a queued subscription by fetching its {@code SubscribeURL}. */
@@ -65,5 +85,10 @@ public class CloudwatchInbound {
         if (message.isSubscriptionConfirmation()) {
             verifier.confirmSubscription(message);
         }
+    }
+
+    private static Map<String, String> fields(String event, SnsMessage message) {
+        return Map.of(AlertHeaders.EVENT, event, AlertHeaders.SOURCE, AlertSource.CLOUDWATCH.id(),
+                AlertHeaders.TOPIC_ARN, message.topicArn());
     }
 }

@@ -5,70 +5,53 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.system.BadRequestException;
 import io.chatopshub.system.Json;
 import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.QueryStrings;
-import io.chatopshub.system.RawBody;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import io.chatopshub.system.inbound.Delivery;
+import io.chatopshub.system.inbound.Delivery.Answer;
+import io.chatopshub.system.inbound.InboundKind;
+import io.chatopshub.system.inbound.InboundRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 
 /**
- * The edge and the worker for release results: {@code /hooks/gitlab} and
- * {@code /hooks/deploy-result} are verified and read by {@link PipelineHook}; what is worth telling
- * is queued as a {@link PipelineResult} and later posted to the release thread.
+ * The edge and the worker for release results: the inbound kinds of {@code /hooks/gitlab} and
+ * {@code /hooks/deploy-result} verify and read through {@link PipelineHook}; what is worth telling
+ * is queued as a {@link PipelineResult} and later posted to the release thread ({@link #report}).
  */
 public class GitlabHooks {
 
     public static final String QUEUE = "chatops.gitlab.results";
-    /** {@code report} when the delivery is queued, {@code ignore} when it is only answered. */
-    public static final String OUTCOME = "ChatopsGitlabOutcome";
-    static final String DELIVERY_ID = "ChatopsDeliveryId";
-
-    /** What {@code /hooks/deploy-result} reads; anything else in the query or form is ignored. */
-    private static final List<String> DEPLOY_RESULT_PARAMETERS = List.of("token", "source", "result", "channel",
-            "timestamp", "url", "pipeline");
+    private static final Answer ACCEPTED = Answer.json(200, Json.write(Map.of("ok", true, "result", "accepted")));
+    private static final Answer IGNORED = Answer.json(200, Json.write(Map.of("ok", true, "result", "ignored")));
     private static final Logger LOG = LoggerFactory.getLogger(GitlabHooks.class);
 
     private final PipelineHook hook;
     private final SlackClient slack;
+    private final InboundKind pipelineHooks = new PipelineHooks();
+    private final InboundKind deployResults = new DeployResults();
 
     GitlabHooks(PipelineHook hook, SlackClient slack) {
         this.hook = hook;
         this.slack = slack;
     }
 
-    /** {@code POST /hooks/gitlab}: token, then payload. */
-    public void pipelineHook(Exchange exchange) {
-        HookOutcome outcome = hook.pipelineHook(requestHeader(exchange, "X-Gitlab-Token"), RawBody.asString(exchange),
-                requestHeader(exchange, "Idempotency-Key"));
-        accept(exchange, outcome);
+    /** {@code POST /hooks/gitlab}: {@code X-Gitlab-Token}, then the pipeline payload (JSON). */
+    public InboundKind pipelineHooks() {
+        return pipelineHooks;
     }
 
     /**
      * {@code GET|POST /hooks/deploy-result}: parameters from the query string, and for a POST also
      * from a form body (which keeps the token out of access logs); the query wins when both have one.
+     * Any Content-Type is taken: CI scripts call it with a query string and any body.
      */
-    public void deployResult(Exchange exchange) {
-        Map<String, String[]> parameters = new LinkedHashMap<>(queryParameters(exchange));
-        if (!"GET".equalsIgnoreCase(exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            String body = RawBody.asString(exchange).strip();
-            if (!body.isEmpty()) {
-                QueryStrings.parse(body).forEach(parameters::putIfAbsent);
-            }
-        }
-        accept(exchange, hook.deployResult(parameters));
-    }
-
-    /** The 200 answer: says whether the delivery was taken on, never why not in any detail. */
-    public String answer(Exchange exchange) {
-        String outcome = exchange.getIn().getHeader(OUTCOME, String.class);
-        return Json.write(Map.of("ok", true, "result", "report".equals(outcome) ? "accepted" : "ignored"));
+    public InboundKind deployResults() {
+        return deployResults;
     }
 
     /**
@@ -89,16 +72,57 @@ public class GitlabHooks {
                 result.channel(), result.threadTs());
     }
 
-    private static void accept(Exchange exchange, HookOutcome outcome) {
-        Message in = exchange.getIn();
+    /** A result worth telling is queued once; the sender hears only whether it was taken on. */
+    private static Delivery delivery(HookOutcome outcome) {
         if (outcome instanceof HookOutcome.Report report) {
-            in.setHeader(OUTCOME, "report");
-            in.setHeader(DELIVERY_ID, report.dedupKey());
-            in.setBody(Json.write(report.result()));
-        } else if (outcome instanceof HookOutcome.Ignore ignore) {
-            in.setHeader(OUTCOME, "ignore");
-            in.setBody("");
-            LOG.debug("route {} ignored a GitLab delivery: {}", exchange.getFromRouteId(), ignore.reason());
+            return Delivery.queued(report.dedupKey(), Json.write(report.result()), Map.of(), ACCEPTED);
+        }
+        if (outcome instanceof HookOutcome.Ignore ignore) {
+            LOG.debug("ignored a GitLab delivery: {}", ignore.reason());
+        }
+        return Delivery.answerOnly(IGNORED);
+    }
+
+    private final class PipelineHooks implements InboundKind {
+
+        @Override
+        public void verify(InboundRequest request) {
+            hook.verify(request.header("X-Gitlab-Token"));
+        }
+
+        @Override
+        public Delivery read(InboundRequest request) {
+            return delivery(hook.readPipelineHook(request.text(), request.header("Idempotency-Key")));
+        }
+
+        @Override
+        public List<MediaType> mediaTypes() {
+            return List.of(MediaType.APPLICATION_JSON);
+        }
+    }
+
+    private final class DeployResults implements InboundKind {
+
+        @Override
+        public void verify(InboundRequest request) {
+            String[] token = parameters(request).get("token");
+            hook.verify(token == null || token.length == 0 ? null : token[0]);
+        }
+
+        @Override
+        public Delivery read(InboundRequest request) {
+            return delivery(hook.deployResult(parameters(request)));
+        }
+
+        private static Map<String, String[]> parameters(InboundRequest request) {
+            Map<String, String[]> parameters = new LinkedHashMap<>(request.queryParameters());
+            if (!"GET".equalsIgnoreCase(request.method())) {
+                String body = request.text().strip();
+                if (!body.isEmpty()) {
+                    QueryStrings.parse(body).forEach(parameters::putIfAbsent);
+                }
+            }
+            return parameters;
         }
     }
 
@@ -108,37 +132,5 @@ public class GitlabHooks {
         } catch (IOException e) {
             throw new BadRequestException("queued pipeline result is not readable");
         }
-    }
-
-    /**
-     * A header of the HTTP request itself. Camel also turns query parameters into headers, and a
-     * token must not be accepted from the query where only the header is meant.
-     */
-    private static String requestHeader(Exchange exchange, String name) {
-        HttpServletRequest request = exchange.getIn().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
-        if (request != null) {
-            return request.getHeader(name);
-        }
-        return exchange.getIn().getHeader(name, String.class);
-    }
-
-    private static Map<String, String[]> queryParameters(Exchange exchange) {
-        Message in = exchange.getIn();
-        String query = in.getHeader(Exchange.HTTP_QUERY, String.class);
-        HttpServletRequest request = in.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
-        if (query == null && request != null) {
-            query = request.getQueryString();
-        }
-        if (query != null) {
-            return QueryStrings.parse(query);
-        }
-        Map<String, String[]> fromHeaders = new LinkedHashMap<>();
-        for (String name : DEPLOY_RESULT_PARAMETERS) {
-            String value = in.getHeader(name, String.class);
-            if (value != null) {
-                fromHeaders.put(name, new String[] {value});
-            }
-        }
-        return fromHeaders;
     }
 }

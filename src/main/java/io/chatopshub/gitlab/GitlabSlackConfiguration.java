@@ -6,6 +6,7 @@ import io.chatopshub.dedup.StateStore;
 
 import io.chatopshub.slack.HelpContributor;
 import io.chatopshub.slack.SlackClient;
+import io.chatopshub.system.inbound.InboundKind;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +34,16 @@ class GitlabSlackConfiguration {
     @Bean
     GitlabHooks gitlabHooks(PipelineHook gitlabPipelineHook, SlackClient slack) {
         return new GitlabHooks(gitlabPipelineHook, slack);
+    }
+
+    @Bean
+    InboundKind gitlabPipelineHooks(GitlabHooks gitlabHooks) {
+        return gitlabHooks.pipelineHooks();
+    }
+
+    @Bean
+    InboundKind gitlabDeployResults(GitlabHooks gitlabHooks) {
+        return gitlabHooks.deployResults();
     }
 
     @Bean

@@ -1,25 +1,30 @@
 package io.chatopshub.mackerel;
 
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.http.MediaType;
+
 import io.chatopshub.alerts.AlertHeaders;
 import io.chatopshub.alerts.AlertJson;
 import io.chatopshub.alerts.AlertSource;
 import io.chatopshub.system.Json;
-import io.chatopshub.system.RawBody;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import io.chatopshub.system.inbound.Delivery;
+import io.chatopshub.system.inbound.Delivery.Answer;
+import io.chatopshub.system.inbound.InboundKind;
+import io.chatopshub.system.inbound.InboundRequest;
 
 /**
- * The Java half of the route {@code mackerel-receive-webhook}: checks the token, reads the
- * delivery and leaves on the exchange what the route queues and answers.
+ * The inbound kind of {@code POST /hooks/mackerel?token=…}: checks the token, reads the delivery
+ * and says what is queued and answered (202).
  *
- * <p>Headers set: {@code ChatopsAlertEvent} ({@code alert}, {@code sample} or {@code ignored}),
- * {@code ChatopsAlertSource}, and {@code ChatopsDeliveryId}: the alert state for alerts, so a
- * repeated notification of one state is queued once, and a fresh id for each press of the
- * test button.
+ * <p>Fields queued: {@code ChatopsAlertEvent} ({@code alert} or {@code sample}) and
+ * {@code ChatopsAlertSource}. The delivery id is the alert state for alerts, so a repeated
+ * notification of one state is queued once, and a fresh id for each press of the test button.
+ * Other events are answered {@code ignored} and not queued.
  */
-public class MackerelInbound {
+public class MackerelInbound implements InboundKind {
 
     static final String IGNORED = "ignored";
 
@@ -29,37 +34,35 @@ public class MackerelInbound {
         this.webhook = webhook;
     }
 
-    public void accept(Exchange exchange) {
-        Message in = exchange.getIn();
-        webhook.checkToken(in.getHeader("token", String.class));
-        MackerelEvent event = webhook.parse(RawBody.asString(exchange));
-        in.setHeader(AlertHeaders.SOURCE, AlertSource.MACKEREL.id());
+    @Override
+    public void verify(InboundRequest request) {
+        webhook.checkToken(request.queryParameter("token"));
+    }
+
+    @Override
+    public Delivery read(InboundRequest request) {
+        MackerelEvent event = webhook.parse(request.text());
         if (event instanceof MackerelEvent.AlertNotification a) {
-            queue(in, AlertHeaders.ALERT, a.alert().dedupKey(), AlertJson.write(a.alert()));
+            return queued(AlertHeaders.ALERT, a.alert().dedupKey(), AlertJson.write(a.alert()));
         } else if (event instanceof MackerelEvent.AlertGroupNotification g) {
-            queue(in, AlertHeaders.ALERT, g.alert().dedupKey(), AlertJson.write(g.alert()));
+            return queued(AlertHeaders.ALERT, g.alert().dedupKey(), AlertJson.write(g.alert()));
         } else if (event instanceof MackerelEvent.Sample s) {
-            queue(in, AlertHeaders.SAMPLE, "mackerel:sample:" + UUID.randomUUID(),
+            return queued(AlertHeaders.SAMPLE, "mackerel:sample:" + UUID.randomUUID(),
                     Json.write(s.message() == null ? Map.of() : Map.of("message", s.message())));
-        } else {
-            in.setHeader(AlertHeaders.EVENT, IGNORED);
-            in.setHeader("ChatopsMackerelEvent", event.event());
         }
+        return Delivery.answerOnly(Answer.json(202, Json.write(Map.of("status", IGNORED, "event",
+                String.valueOf(event.event())))));
     }
 
-    /** The 202 body: what happened to the delivery, never what it contained. */
-    public String answer(Exchange exchange) {
-        String event = exchange.getIn().getHeader(AlertHeaders.EVENT, String.class);
-        if (IGNORED.equals(event)) {
-            return Json.write(Map.of("status", "ignored", "event", String.valueOf(
-                    exchange.getIn().getHeader("ChatopsMackerelEvent", String.class))));
-        }
-        return Json.write(Map.of("status", "accepted", "event", String.valueOf(event)));
+    @Override
+    public List<MediaType> mediaTypes() {
+        return List.of(MediaType.APPLICATION_JSON);
     }
 
-    private static void queue(Message in, String event, String deliveryId, String body) {
-        in.setHeader(AlertHeaders.EVENT, event);
-        in.setHeader("ChatopsDeliveryId", deliveryId);
-        in.setBody(body);
+    /** The 202 body says what happened to the delivery, never what it contained. */
+    private static Delivery queued(String event, String deliveryId, String body) {
+        return Delivery.queued(deliveryId, body,
+                Map.of(AlertHeaders.EVENT, event, AlertHeaders.SOURCE, AlertSource.MACKEREL.id()),
+                Answer.json(202, Json.write(Map.of("status", "accepted", "event", event))));
     }
 }

@@ -2,6 +2,7 @@ package io.chatopshub.slack;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 import io.chatopshub.system.BadRequestException;
@@ -16,103 +18,152 @@ import io.chatopshub.system.InvalidSignatureException;
 import io.chatopshub.system.Json;
 import io.chatopshub.system.QueryStrings;
 import io.chatopshub.system.RawBody;
+import io.chatopshub.system.inbound.Delivery;
+import io.chatopshub.system.inbound.Delivery.Answer;
+import io.chatopshub.system.inbound.InboundKind;
+import io.chatopshub.system.inbound.InboundRequest;
 
 /**
- * The Slack edge, called by the inbound routes: checks the signature over the raw bytes, then
- * reads just enough of the request to name it (its delivery id for de-duplication) and turns it
- * into the JSON message that is queued. Nothing here does the work the request asks for.
+ * The Slack edge: the three inbound kinds {@link #events()}, {@link #commands()} and
+ * {@link #interactions()} share one signature check over the raw bytes, then each reads just
+ * enough of its request to name it (its delivery id for de-duplication) and turns it into the JSON
+ * message that is queued. Nothing here does the work the request asks for.
+ *
+ * <p>The kinds' {@code read} methods take payloads that are already trusted, which is how a Slack
+ * Socket Mode envelope is read: {@code events().read(InboundRequest.ofBody(json))}, then
+ * {@code inboundEdge.queue("slackEvents", "chatops.slack.events", delivery)}.
  */
 @Component("slackInbound")
 public class SlackInbound {
 
     public static final String DELIVERY_ID = "ChatopsDeliveryId";
     public static final String SLACK_TYPE = "ChatopsSlackType";
-    public static final String RETRY_NUM = "ChatopsRetryNum";
 
-    private final SlackProperties properties;
     private final SlackSignatureVerifier verifier;
+    private final InboundKind events = new Events();
+    private final InboundKind commands = new Commands();
+    private final InboundKind interactions = new Interactions();
 
     SlackInbound(SlackProperties properties, Clock clock) {
-        this.properties = properties;
         this.verifier = properties.hasSigningSecret() ? new SlackSignatureVerifier(properties.signingSecret(), clock)
                 : null;
     }
 
+    /** {@code POST /slack/events}: the Events API (JSON). */
+    public InboundKind events() {
+        return events;
+    }
+
+    /** {@code POST /slack/commands}: slash commands (form). */
+    public InboundKind commands() {
+        return commands;
+    }
+
+    /** {@code POST /slack/interactions}: buttons and other interactivity (form field {@code payload}). */
+    public InboundKind interactions() {
+        return interactions;
+    }
+
     /** Refuses the request unless it carries a valid, fresh v0 signature over its raw bytes. */
-    public void verify(Exchange exchange) {
+    void verify(InboundRequest request) {
         if (verifier == null) {
             throw new InvalidSignatureException("chatops.slack.signing-secret is not configured");
         }
-        Message in = exchange.getIn();
-        verifier.verify(in.getHeader("X-Slack-Request-Timestamp", String.class),
-                in.getHeader("X-Slack-Signature", String.class), RawBody.of(exchange));
-        String retry = in.getHeader("X-Slack-Retry-Num", String.class);
-        if (retry != null) {
-            in.setHeader(RETRY_NUM, retry);
-        }
+        verifier.verify(request.header("X-Slack-Request-Timestamp"), request.header("X-Slack-Signature"),
+                request.body());
     }
 
     /**
-     * Events API. Sets {@value #SLACK_TYPE}; for {@code url_verification} the body becomes the
-     * challenge answer, for {@code event_callback} the delivery id is the {@code event_id}.
+     * Events API: {@code url_verification} is answered with its challenge; {@code event_callback}
+     * is queued under its {@code event_id}; any other type is answered and ignored.
      */
-    public void event(Exchange exchange) {
-        ObjectNode root = Json.readObject(RawBody.of(exchange));
-        Message in = exchange.getIn();
+    static Delivery readEvent(String json) {
+        ObjectNode root = Json.readObject(json);
         String type = Json.text(root, "type");
-        in.setHeader(SLACK_TYPE, type == null ? "unknown" : type);
         if ("url_verification".equals(type)) {
             String challenge = Json.text(root, "challenge");
             if (challenge == null) {
                 throw new BadRequestException("url_verification without a challenge");
             }
-            in.setBody(Json.write(Map.of("challenge", challenge)));
-            in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            return;
+            return Delivery.answerOnly(Answer.json(200, Json.write(Map.of("challenge", challenge))));
         }
         if ("event_callback".equals(type)) {
             String eventId = Json.text(root, "event_id");
             if (eventId == null || eventId.isBlank() || !(root.get("event") instanceof ObjectNode)) {
                 throw new BadRequestException("event_callback without event_id or event");
             }
-            in.setHeader(DELIVERY_ID, "slack:event:" + eventId);
-            in.setBody(root.toString());
+            return Delivery.queued("slack:event:" + eventId, root.toString(), Map.of(SLACK_TYPE, type),
+                    Answer.EMPTY_200);
         }
+        return Delivery.answerOnly(Answer.EMPTY_200);
     }
 
-    /** Slash commands: the form fields as a JSON object; the delivery id is the {@code trigger_id}. */
-    public void command(Exchange exchange) {
-        Map<String, String> fields = QueryStrings.parseSingle(RawBody.asString(exchange));
+    /**
+     * Slash commands: the form fields as a JSON object; the delivery id is the {@code trigger_id}.
+     * The answer is what the command's route replies ({@link SlackCommands}).
+     */
+    static Delivery readCommand(String form) {
+        Map<String, String> fields = QueryStrings.parseSingle(form);
         String command = fields.get("command");
         String triggerId = fields.get("trigger_id");
         if (command == null || command.isBlank() || triggerId == null || triggerId.isBlank()) {
             throw new BadRequestException("a slash command needs command and trigger_id");
         }
-        Message in = exchange.getIn();
-        in.setHeader(SLACK_TYPE, "command");
-        in.setHeader(DELIVERY_ID, "slack:command:" + triggerId);
-        in.setBody(Json.write(new LinkedHashMap<>(fields)));
+        return Delivery.queued("slack:command:" + triggerId, Json.write(new LinkedHashMap<>(fields)),
+                Map.of(SLACK_TYPE, "command"), new Answer(200, "application/json", null));
     }
 
     /**
      * Interactivity: the {@code payload} JSON. A button press is identified by the message it
      * belongs to, the action and the user, so a double click acts once.
      */
-    public void interaction(Exchange exchange) {
-        Map<String, String> fields = QueryStrings.parseSingle(RawBody.asString(exchange));
-        String payload = fields.get("payload");
+    static Delivery readInteraction(String form) {
+        String payload = QueryStrings.parseSingle(form).get("payload");
         if (payload == null) {
             throw new BadRequestException("an interaction needs a payload field");
         }
+        return readInteractionPayload(payload);
+    }
+
+    /** An interaction payload as JSON (Socket Mode delivers it without the form around it). */
+    static Delivery readInteractionPayload(String payload) {
         ObjectNode root = Json.readObject(payload);
         String type = Json.text(root, "type");
         if (type == null) {
             throw new BadRequestException("an interaction payload needs a type");
         }
+        return Delivery.queued(interactionId(type, root), root.toString(), Map.of(SLACK_TYPE, type),
+                Answer.EMPTY_200);
+    }
+
+    /**
+     * For routes that read a trusted Slack payload from an exchange (Socket Mode): sets
+     * {@value #SLACK_TYPE}, {@value #DELIVERY_ID} and the queued body, as the HTTP edge does.
+     */
+    public void event(Exchange exchange) {
+        apply(exchange, readEvent(RawBody.asString(exchange)));
+    }
+
+    /** Like {@link #event} for a slash command's form body. */
+    public void command(Exchange exchange) {
+        apply(exchange, readCommand(RawBody.asString(exchange)));
+    }
+
+    /** Like {@link #event} for an interaction's form body. */
+    public void interaction(Exchange exchange) {
+        apply(exchange, readInteraction(RawBody.asString(exchange)));
+    }
+
+    private static void apply(Exchange exchange, Delivery delivery) {
         Message in = exchange.getIn();
-        in.setHeader(SLACK_TYPE, type);
-        in.setHeader(DELIVERY_ID, interactionId(type, root));
-        in.setBody(root.toString());
+        if (!delivery.isQueued()) {
+            in.setHeader(SLACK_TYPE, "url_verification");
+            in.setBody(delivery.answer().body());
+            return;
+        }
+        delivery.fields().forEach(in::setHeader);
+        in.setHeader(DELIVERY_ID, delivery.id());
+        in.setBody(delivery.body());
     }
 
     private static String interactionId(String type, JsonNode root) {
@@ -134,5 +185,52 @@ public class SlackInbound {
             throw new BadRequestException(type + " without trigger_id");
         }
         return "slack:interaction:" + triggerId;
+    }
+
+    private abstract class SignedKind implements InboundKind {
+
+        @Override
+        public void verify(InboundRequest request) {
+            SlackInbound.this.verify(request);
+        }
+    }
+
+    private final class Events extends SignedKind {
+
+        @Override
+        public Delivery read(InboundRequest request) {
+            return readEvent(request.text());
+        }
+
+        @Override
+        public List<MediaType> mediaTypes() {
+            return List.of(MediaType.APPLICATION_JSON);
+        }
+    }
+
+    private final class Commands extends SignedKind {
+
+        @Override
+        public Delivery read(InboundRequest request) {
+            return readCommand(request.text());
+        }
+
+        @Override
+        public List<MediaType> mediaTypes() {
+            return List.of(MediaType.APPLICATION_FORM_URLENCODED);
+        }
+    }
+
+    private final class Interactions extends SignedKind {
+
+        @Override
+        public Delivery read(InboundRequest request) {
+            return readInteraction(request.text());
+        }
+
+        @Override
+        public List<MediaType> mediaTypes() {
+            return List.of(MediaType.APPLICATION_FORM_URLENCODED);
+        }
     }
 }

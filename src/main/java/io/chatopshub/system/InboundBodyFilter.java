@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
@@ -17,16 +16,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads the body of every webhook request once, as raw bytes, before anything else can parse
  * it. Signatures (Slack v0, SNS) are computed over exactly these bytes; form parsing by the
  * servlet container would otherwise consume or re-encode them. Bodies over
- * {@code chatops.http.max-body-size} are refused with 413 without reading further, a POST whose
- * Content-Type its sender never uses with 415 (before the container or Camel try to parse it as a
- * form or multipart), and a body that is not UTF-8 or a malformed query string with 400.
+ * {@code chatops.http.max-body-size} are refused with 413 without reading further, and a body that
+ * is not UTF-8 or a malformed query string with 400. Form bodies are shown to Camel as opaque
+ * bytes, so nothing parses them before the endpoint's inbound kind has checked its media type.
  *
  * <p>Downstream code sees a request whose input stream replays the bytes and whose parameters
  * come from the query string only.
@@ -37,15 +35,9 @@ class InboundBodyFilter extends OncePerRequestFilter {
     static final String RAW_BODY = RawBody.ATTRIBUTE;
 
     private final long maxBodySize;
-    private final Map<String, List<MediaType>> mediaTypes;
 
-    /**
-     * @param mediaTypes per request path, the media types a POST may carry; paths not listed are
-     *        not checked
-     */
-    InboundBodyFilter(long maxBodySize, Map<String, List<MediaType>> mediaTypes) {
+    InboundBodyFilter(long maxBodySize) {
         this.maxBodySize = maxBodySize;
-        this.mediaTypes = Map.copyOf(mediaTypes);
     }
 
     @Override
@@ -59,11 +51,6 @@ class InboundBodyFilter extends OncePerRequestFilter {
         long declared = request.getContentLengthLong();
         if (declared > maxBodySize) {
             tooLarge(response);
-            return;
-        }
-        if (!acceptsMediaType(request)) {
-            ErrorResponses.write(response, 415, "unsupported_media_type",
-                    "This endpoint accepts " + mediaTypes.get(request.getRequestURI()) + " only.");
             return;
         }
         byte[] body;
@@ -90,23 +77,6 @@ class InboundBodyFilter extends OncePerRequestFilter {
         }
         request.setAttribute(RAW_BODY, body);
         chain.doFilter(cached, response);
-    }
-
-    private boolean acceptsMediaType(HttpServletRequest request) {
-        List<MediaType> accepted = mediaTypes.get(request.getRequestURI());
-        if (accepted == null || !"POST".equals(request.getMethod())) {
-            return true;
-        }
-        String header = request.getContentType();
-        if (header == null) {
-            return false;
-        }
-        try {
-            MediaType type = MediaType.parseMediaType(header);
-            return accepted.stream().anyMatch(type::equalsTypeAndSubtype);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
@@ -180,14 +150,13 @@ class InboundBodyFilter extends OncePerRequestFilter {
         }
 
         /**
-         * Form bodies are reported as opaque bytes so that no framework decodes them into
-         * parameters or headers on its own; the hub parses them from the raw bytes.
+         * Every body is reported as opaque bytes so that no framework decodes a form or a
+         * multipart body into parameters, headers or parts on its own; the endpoint's inbound
+         * kind checks the real Content-Type (still in the header) and parses the raw bytes.
          */
         @Override
         public String getContentType() {
-            String type = super.getContentType();
-            return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
-                    ? "application/octet-stream" : type;
+            return super.getContentType() == null ? null : "application/octet-stream";
         }
 
         @Override

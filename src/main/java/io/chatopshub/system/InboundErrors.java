@@ -7,7 +7,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns whatever stopped an inbound request into its answer: 401 for a bad signature or token,
- * 400 for a body that cannot be understood, 503 when the hub itself cannot accept work right now
+ * 415 and 413 for a media type or size the endpoint does not take, 400 for a body that cannot be
+ * understood, 503 when the hub itself cannot accept work right now
  * (the sender should try again). The body is always the hub's JSON error, never a stack trace.
  */
 @Component("inboundErrors")
@@ -23,6 +24,14 @@ public class InboundErrors {
         if (failure instanceof InvalidSignatureException e) {
             status = 401;
             error = "unauthorized";
+            message = e.getMessage();
+        } else if (failure instanceof UnsupportedMediaTypeException e) {
+            status = 415;
+            error = "unsupported_media_type";
+            message = e.getMessage();
+        } else if (failure instanceof BodyTooLargeException e) {
+            status = 413;
+            error = "body_too_large";
             message = e.getMessage();
         } else if (failure instanceof BadRequestException e) {
             status = 400;

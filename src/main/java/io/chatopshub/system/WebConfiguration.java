@@ -1,8 +1,6 @@
 package io.chatopshub.system;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import jakarta.servlet.FilterChain;
@@ -20,7 +18,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -48,22 +45,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
-    /**
-     * The Content-Type each webhook's sender uses; a POST with another one is refused with 415.
-     * {@code /hooks/deploy-result} is left out: CI scripts call it with a query string and any body.
-     */
-    static final Map<String, List<MediaType>> MEDIA_TYPES = Map.of(
-            "/slack/events", List.of(MediaType.APPLICATION_JSON),
-            "/slack/commands", List.of(MediaType.APPLICATION_FORM_URLENCODED),
-            "/slack/interactions", List.of(MediaType.APPLICATION_FORM_URLENCODED),
-            "/hooks/mackerel", List.of(MediaType.APPLICATION_JSON),
-            "/hooks/gitlab", List.of(MediaType.APPLICATION_JSON),
-            // SNS sends text/plain; JSON is what a hand-made test delivery would say
-            "/hooks/cloudwatch", List.of(MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON));
-
     @Bean
     FilterRegistrationBean<InboundBodyFilter> inboundBodyFilter(HubProperties hub) {
-        var registration = new FilterRegistrationBean<>(new InboundBodyFilter(hub.http().maxBodySize().toBytes(), MEDIA_TYPES));
+        var registration = new FilterRegistrationBean<>(new InboundBodyFilter(hub.http().maxBodySize().toBytes()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/slack/*", "/hooks/*");
         return registration;
