@@ -8,6 +8,10 @@ import jakarta.jms.ConnectionFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.jms.JmsHealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -29,12 +33,25 @@ class OpsConfiguration {
     /**
      * Health contributor {@code broker}, part of the readiness group, in place of Spring Boot's
      * {@code jms} check ({@code management.health.jms.enabled: false}), which can block a probe for
-     * tens of seconds while the broker is gone.
+     * tens of seconds while the broker is gone. The embedded broker is also DOWN while it accepts
+     * no message because its journal disk or its memory is full: the edge answers 503 then, and a
+     * load balancer should send the traffic elsewhere.
      */
     @Bean
-    BrokerHealthIndicator brokerHealthIndicator(ConnectionFactory connectionFactory, Clock clock) {
-        return new BrokerHealthIndicator(new JmsHealthIndicator(connectionFactory), Duration.ofSeconds(2),
-                Duration.ofSeconds(3), clock);
+    BrokerHealthIndicator brokerHealthIndicator(ConnectionFactory connectionFactory,
+            ObjectProvider<EmbeddedActiveMQ> embedded, Clock clock) {
+        var connection = new JmsHealthIndicator(connectionFactory);
+        HealthIndicator check = () -> {
+            EmbeddedActiveMQ broker = embedded.getIfAvailable();
+            if (broker != null && broker.getActiveMQServer() != null) {
+                Health space = JournalSpace.health(broker.getActiveMQServer());
+                if (space != null) {
+                    return space;
+                }
+            }
+            return connection.health();
+        };
+        return new BrokerHealthIndicator(check, Duration.ofSeconds(2), Duration.ofSeconds(3), clock);
     }
 
     /** Health contributor {@code dedupStore}, part of the readiness group. */

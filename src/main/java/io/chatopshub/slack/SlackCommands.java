@@ -69,6 +69,10 @@ public class SlackCommands {
         try {
             result = routes.callWithin(route.get(), exchange, ANSWER_WITHIN_MILLIS);
         } catch (RuntimeException e) {
+            if (brokerRefused(e)) {
+                // the command's work was not queued: 503, and the claim on the trigger_id is released
+                throw e;
+            }
             LOG.warn("{} failed in route {}", command, route.get().getRouteId(), e);
             return ephemeral("Sorry, `" + command + "` failed; the hub's log says why.");
         }
@@ -85,6 +89,19 @@ public class SlackCommands {
     /** The answer to a slash command whose trigger_id was already seen. */
     public String duplicate() {
         return ephemeral("This command was already received; it is not run twice.");
+    }
+
+    /**
+     * True when the failure is the broker refusing a message (journal disk full, broker gone): the
+     * command then must not be answered as if it had been taken on.
+     */
+    static boolean brokerRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof jakarta.jms.JMSException || t instanceof org.springframework.jms.JmsException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String routeName(String command) {

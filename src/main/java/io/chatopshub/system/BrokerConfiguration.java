@@ -2,6 +2,7 @@ package io.chatopshub.system;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -49,12 +50,29 @@ class BrokerConfiguration {
         };
     }
 
+    /** When the embedded broker's journal disk counts as full ({@code chatops.broker.*}). */
+    @Bean
+    ArtemisConfigurationCustomizer journalDiskLimit(HubProperties hub) {
+        return configuration -> {
+            configuration.setMaxDiskUsage(hub.broker().maxDiskUsage());
+            configuration.setDiskScanPeriod(Math.max(1, (int) hub.broker().diskScanPeriod().toMillis()));
+        };
+    }
+
+    /**
+     * The hub's queues refuse a message the broker cannot keep (journal disk over
+     * {@code chatops.broker.max-disk-usage}, or the broker's memory for queued messages full)
+     * instead of blocking the sender: a blocked send would hold the request past Slack's 3 s and
+     * past the point where a retry is taken as a duplicate. The refusal reaches the edge at once
+     * and becomes a 503, which senders retry.
+     */
     @Bean
     ArtemisConfigurationCustomizer chatopsAddressSettings() {
         return configuration -> {
             configuration.setThreadPoolMaxSize(SERVER_THREADS);
             configuration.setScheduledThreadPoolMaxSize(SCHEDULED_THREADS);
             configuration.addAddressSetting(QUEUES, new AddressSettings()
+                    .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL)
                     .setDeadLetterAddress(SimpleString.of(DeadLetterQueue.QUEUE))
                     .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
                     .setRedeliveryDelay(5_000)

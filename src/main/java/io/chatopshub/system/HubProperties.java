@@ -1,7 +1,10 @@
 package io.chatopshub.system;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,13 +13,26 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the hub itself: where embedded stores keep their files and how large an inbound
- * body may be.
+ * Settings of the hub itself: where embedded stores keep their files, how large an inbound
+ * body may be, and when the embedded broker's disk counts as full.
  */
 @Validated
 @ConfigurationProperties("chatops")
-public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotNull @DefaultValue Http http) {
+public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotNull @DefaultValue Http http,
+        @NotNull @DefaultValue Broker broker) {
 
     public record Http(@NotNull @DefaultValue("1MB") DataSize maxBodySize) {
+    }
+
+    /**
+     * The embedded broker's journal disk. Above {@code maxDiskUsage} percent the broker accepts no
+     * new message: the inbound endpoints answer 503 (the sender retries) and readiness goes DOWN,
+     * instead of taking a request they could not keep.
+     *
+     * @param maxDiskUsage   percent of the disk the journal's file system may fill (Artemis max-disk-usage)
+     * @param diskScanPeriod how often the disk is looked at
+     */
+    public record Broker(@Min(1) @Max(100) @DefaultValue("90") int maxDiskUsage,
+            @NotNull @DefaultValue("5s") Duration diskScanPeriod) {
     }
 }
