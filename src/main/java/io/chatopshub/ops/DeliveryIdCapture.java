@@ -14,10 +14,10 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
  * {@code ChatopsDeliveryId} header in a step and strip every header before answering, so the id
  * is copied to an exchange property as soon as a step has set it.
  */
-class DeliveryIdCapture implements InterceptStrategy {
+public class DeliveryIdCapture implements InterceptStrategy {
 
     static final String HEADER = "ChatopsDeliveryId";
-    static final String PROPERTY = "ChatopsLoggedDeliveryId";
+    public static final String PROPERTY = "ChatopsLoggedDeliveryId";
 
     @Override
     public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,

@@ -22,13 +22,13 @@ import java.util.Map;
  * Signs SNS messages the way SNS does, with a throw-away RSA key and a self-signed certificate
  * made by the JDK's keytool when the tests start.
  */
-final class SnsTestSigner {
+public final class SnsTestSigner {
 
     private static final char[] PASSWORD = "throwaway".toCharArray();
 
     final PrivateKey key;
     final X509Certificate certificate;
-    final String pem;
+    public final String pem;
 
     private SnsTestSigner(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
         this.key = key;
@@ -38,7 +38,7 @@ final class SnsTestSigner {
                 + "\n-----END CERTIFICATE-----\n";
     }
 
-    static SnsTestSigner create() {
+    public static SnsTestSigner create() {
         try {
             Path dir = Files.createTempDirectory("sns-test-keys");
             Path store = dir.resolve("sns.p12");
@@ -105,7 +105,7 @@ final class SnsTestSigner {
     }
 
     /** Adds {@code SignatureVersion}, {@code Signature} and {@code SigningCertURL} to {@code fields}. */
-    Map<String, String> signed(Map<String, String> fields, String version, String certUrl) {
+    public Map<String, String> signed(Map<String, String> fields, String version, String certUrl) {
         var out = new LinkedHashMap<>(fields);
         out.put("SignatureVersion", version);
         out.put("Signature", sign(key, version, stringToSign(fields)));
@@ -113,7 +113,7 @@ final class SnsTestSigner {
         return out;
     }
 
-    static String json(Map<String, String> fields) {
+    public static String json(Map<String, String> fields) {
         ObjectNode node = new ObjectMapper().createObjectNode();
         fields.forEach(node::put);
         return node.toString();

@@ -11,6 +11,7 @@ import org.apache.camel.ProducerTemplate;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
+import io.chatopshub.ops.DeliveryIdCapture;
 import io.chatopshub.system.BodyTooLargeException;
 import io.chatopshub.system.UnsupportedMediaTypeException;
 
@@ -54,6 +55,9 @@ public class InboundEdge {
     public void receive(Exchange exchange, String kindName, String queue) {
         InboundKind kind = kind(kindName);
         InboundRequest request = InboundRequest.of(exchange);
+        // a sender's own ChatopsDeliveryId header is not the delivery's id, not even in the log
+        exchange.removeProperty(DeliveryIdCapture.PROPERTY);
+        exchange.getMessage().removeHeader(DELIVERY_ID);
         checkMediaType(kind, request);
         if (request.body().length > kind.maxBodySize()) {
             throw new BodyTooLargeException(kind.maxBodySize());
