@@ -32,6 +32,7 @@ run() {
 
 measure() {
   local label=$1 url=$2 pid=$3
+  echo "$label idle_kb=$(rss_kb "$pid" VmRSS)" | tee -a "$WORK/results"
   log "$label: warm-up $WARMUP per endpoint (load $(load_average))"
   run "$label-warmup" "$url" events "$WARMUP" >/dev/null
   run "$label-warmup" "$url" commands "$WARMUP" >/dev/null
@@ -71,7 +72,8 @@ field() { grep "^$1 $2 " "$WORK/results" | tr ' ' '\n' | awk -F= -v k="$3" '$1 =
   done
   for peer in hub bolt; do
     line="$(grep "^$peer rss_kb" "$WORK/results")"
-    echo "$line" | awk -v p="$peer" '{ split($2, r, "="); split($3, h, "="); printf "RSS %-5s after the load %6.0f MB (peak %.0f MB)\n", p, r[2] / 1024, h[2] / 1024 }'
+    idle="$(grep "^$peer idle_kb" "$WORK/results" | cut -d= -f2)"
+    echo "$line" | awk -v p="$peer" -v i="$idle" '{ split($2, r, "="); split($3, h, "="); printf "RSS %-5s idle after start %6.0f MB, after the load %6.0f MB (peak %.0f MB)\n", p, i / 1024, r[2] / 1024, h[2] / 1024 }'
   done
   wraps=$(grep -h -o 'reused=[0-9]*' "$WORK/results" | awk -F= '{ s += $2 } END { print s + 0 }')
   [ "$wraps" = 0 ] || echo "# note: a request file was replayed $wraps times (duplicates); raise PER_THREAD"

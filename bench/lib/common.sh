@@ -49,7 +49,7 @@ free_port() {
 start_hub() {
   local port=$1 data=$2 logfile=$3
   shift 3
-  "$BENCH_DIR/run-hub.sh" --server.port="$port" --server.address=127.0.0.1 \
+  "$ROOT/scripts/run-hub" --server.port="$port" --server.address=127.0.0.1 \
     --chatops.data-dir="$data" --chatops.slack.signing-secret="$SECRET" \
     --chatops.slack.url="${SLACK_URL:-http://127.0.0.1:9}" "$@" >"$logfile" 2>&1 &
   HUB_PID=$!

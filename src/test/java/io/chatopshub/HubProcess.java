@@ -27,15 +27,22 @@ public final class HubProcess implements AutoCloseable {
     private Process process;
 
     public HubProcess(int port, Path log, Map<String, String> properties) {
+        this(port, log, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                jar().toString()), properties);
+    }
+
+    private HubProcess(int port, Path log, List<String> launcher, Map<String, String> properties) {
         this.port = port;
         this.log = log;
-        this.command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-jar");
-        command.add(jar().toString());
+        this.command = new ArrayList<>(launcher);
         command.add("--server.port=" + port);
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+    }
+
+    /** The hub as production runs it: through {@code scripts/run-hub}, with the launcher's JVM settings. */
+    public static HubProcess viaLauncher(int port, Path log, Map<String, String> properties) {
+        jar();
+        return new HubProcess(port, log, List.of(Path.of("scripts", "run-hub").toAbsolutePath().toString()), properties);
     }
 
     /** Environment variables for the JVM (e.g. AWS credentials for DynamoDB Local), set before {@link #start}. */
