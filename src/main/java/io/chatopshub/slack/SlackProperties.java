@@ -3,6 +3,7 @@ package io.chatopshub.slack;
 import java.net.URI;
 
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,7 @@ public record SlackProperties(
         String signingSecret,
         String botToken,
         @NotNull @DefaultValue("https://slack.com") URI url,
+        @Pattern(regexp = "|[CG][A-Z0-9]{2,}", message = "must be a Slack channel id such as C0123456 (not a #name)")
         String alertChannel,
         String webhookUrl) {
 

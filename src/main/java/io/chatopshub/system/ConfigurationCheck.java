@@ -1,0 +1,201 @@
+package io.chatopshub.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+import io.chatopshub.dedup.DedupProperties;
+
+/**
+ * The mistakes Spring's binding cannot see, checked on the environment before any bean exists:
+ * a missing Slack signing secret (the hub would answer READY and refuse every Slack request), a
+ * numbered list with a gap (Spring silently drops {@code CHATOPS_GITLAB_DEPLOY_TARGETS_1_*} when
+ * there is no {@code _0_}), a dedup store nobody provides (otherwise a bean-wiring error far from
+ * the key), a routes pattern that matches no file and a route id the hub can never call. Each
+ * throws {@link InvalidConfigurationException}, which {@link ConfigurationFailureAnalyzer} turns
+ * into one line.
+ */
+public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
+
+    static final String ROUTES_PATTERN = "camel.main.routes-include-pattern";
+    private static final Pattern INDEX = Pattern.compile("\\d+");
+    private static final Pattern ROUTE_ID = Pattern.compile(
+            "^\\s*(?:-\\s*)?(?:id|routeId):\\s*[\"']?(slack-(command|mention|action)-([^\"'\\s#]*))[\"']?\\s*(?:#.*)?$");
+    private static final Pattern COMMAND_NAME = Pattern.compile("[a-z0-9_-]+");
+    private static final Pattern MENTION_KEYWORD = Pattern.compile("[\\p{L}\\p{N}_-]+");
+    private static final Pattern ACTION_HANDLER = Pattern.compile("[^.\\s]+");
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Binder binder = Binder.get(environment);
+        checkSlack(binder);
+        binder.bind("chatops.dedup.store", DedupProperties.Store.class);
+        checkListsHaveNoGaps(environment);
+        checkRoutes(binder);
+    }
+
+    static void checkSlack(Binder binder) {
+        boolean enabled = binder.bind("chatops.slack.enabled", Boolean.class).orElse(true);
+        String secret = binder.bind("chatops.slack.signing-secret", String.class).orElse("");
+        if (enabled && secret.isBlank()) {
+            throw new InvalidConfigurationException("chatops.slack.signing-secret (CHATOPS_SLACK_SIGNING_SECRET) is not set: "
+                    + "expected the Signing Secret of the Slack app (Basic Information), "
+                    + "or chatops.slack.enabled=false to run without Slack");
+        }
+    }
+
+    /** Every chatops list numbered from 0 without gaps, whichever property source numbers it. */
+    static void checkListsHaveNoGaps(ConfigurableEnvironment environment) {
+        Map<String, TreeSet<Integer>> indexes = new TreeMap<>();
+        Map<String, Boolean> fromEnvironment = new TreeMap<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                continue;
+            }
+            boolean isEnv = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(nameOf(source));
+            iterable.stream().filter(n -> n.getNumberOfElements() > 1 && "chatops".equals(n.getElement(0, ConfigurationPropertyName.Form.UNIFORM)))
+                    .forEach(name -> {
+                        for (int i = 1; i < name.getNumberOfElements(); i++) {
+                            String element = name.getElement(i, ConfigurationPropertyName.Form.UNIFORM);
+                            if (name.isNumericIndex(i) || (isEnv && INDEX.matcher(element).matches())) {
+                                String parent = name.chop(i).toString();
+                                indexes.computeIfAbsent(parent, k -> new TreeSet<>()).add(Integer.parseInt(element));
+                                fromEnvironment.merge(parent, isEnv, Boolean::logicalOr);
+                            }
+                        }
+                    });
+        }
+        indexes.forEach((parent, present) -> {
+            for (int expected = 0; expected <= present.last(); expected++) {
+                if (!present.contains(expected)) {
+                    int next = present.higher(expected);
+                    String message = Boolean.TRUE.equals(fromEnvironment.get(parent))
+                            ? envName(parent) + "_" + next + "_* is set but " + envName(parent) + "_" + expected
+                                    + "_* is not: expected list elements numbered from 0 without gaps"
+                            : parent + "[" + next + "] is set but " + parent + "[" + expected
+                                    + "] is not: expected list elements numbered from 0 without gaps";
+                    throw new InvalidConfigurationException(message);
+                }
+            }
+        });
+    }
+
+    private static Object nameOf(ConfigurationPropertySource source) {
+        return source.getUnderlyingSource() instanceof org.springframework.core.env.PropertySource<?> ps ? ps.getName() : null;
+    }
+
+    private static String envName(String dotted) {
+        return dotted.toUpperCase(Locale.ROOT).replaceAll("[.\\-\\[\\]]+", "_").replaceAll("_+$", "");
+    }
+
+    /** Each routes pattern matches at least one file, and every slack-* route id can be called. */
+    static void checkRoutes(Binder binder) {
+        String patterns = binder.bind(ROUTES_PATTERN, String.class).orElse("");
+        var resolver = new PathMatchingResourcePatternResolver();
+        for (String raw : patterns.split(",")) {
+            String pattern = raw.strip();
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            String location = pattern.contains(":") ? pattern : "classpath:" + pattern;
+            Resource[] files;
+            try {
+                files = resolver.getResources(location);
+            } catch (IOException e) {
+                files = new Resource[0];
+            }
+            List<Resource> existing = new ArrayList<>();
+            for (Resource file : files) {
+                if (file.exists() && file.isReadable()) {
+                    existing.add(file);
+                }
+            }
+            if (existing.isEmpty()) {
+                throw new InvalidConfigurationException(ROUTES_PATTERN + " '" + pattern + "' matches no file (working directory "
+                        + System.getProperty("user.dir") + "): expected a pattern such as file:routes/**/*.camel.yaml");
+            }
+            for (Resource file : existing) {
+                checkRouteIds(file);
+            }
+        }
+    }
+
+    static void checkRouteIds(Resource file) {
+        String text;
+        try {
+            text = file.getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String[] lines = text.split("\\R", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = ROUTE_ID.matcher(lines[i]);
+            if (!m.matches()) {
+                continue;
+            }
+            String id = m.group(1);
+            String kind = m.group(2);
+            String rest = m.group(3);
+            String problem = switch (kind) {
+                case "command" -> COMMAND_NAME.matcher(rest).matches() ? null
+                        : "Slack command names are lower-case letters, digits, - and _; expected slack-command-"
+                                + SlackNames.commandName(rest);
+                case "mention" -> MENTION_KEYWORD.matcher(rest).matches() && rest.equals(rest.toLowerCase(Locale.ROOT)) ? null
+                        : "mention keywords are matched as one lower-case word; expected slack-mention-"
+                                + rest.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}_-]", "");
+                default -> ACTION_HANDLER.matcher(rest).matches() ? null
+                        : "action handlers are the part of an action_id before its first '.'; expected a name without '.'";
+            };
+            if (problem != null) {
+                throw new InvalidConfigurationException(describe(file) + " line " + (i + 1) + ": route id " + id
+                        + " can never be called: " + problem);
+            }
+        }
+    }
+
+    private static String describe(Resource file) {
+        try {
+            if (file.isFile()) {
+                var path = file.getFile().toPath().toAbsolutePath().normalize();
+                var cwd = java.nio.file.Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
+                return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+            }
+        } catch (IOException e) {
+            // fall back to the description
+        }
+        return file.getDescription();
+    }
+
+    /** How the hub turns a slash command into a route name, mirrored for the suggestion. */
+    private static final class SlackNames {
+        static String commandName(String name) {
+            return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "");
+        }
+    }
+}
