@@ -3,6 +3,8 @@ package io.chatopshub.slack.socket;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +41,8 @@ import io.chatopshub.system.Json;
 final class SocketConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
-    private static final int PROCESSING_THREADS = 4;
+    /** The SDK's processor only reads the socket's queue; the work is done on {@code workers}. */
+    private static final int PROCESSING_THREADS = 1;
 
     private final int number;
     private final Slack slack;
@@ -47,6 +50,7 @@ final class SocketConnection {
     private final SocketModeProperties.Socket settings;
     private final SlackEnvelopeSink sink;
     private final ScheduledExecutorService supervisor;
+    private final Executor workers;
 
     private HubSocketClient client;
     private volatile long attempts;
@@ -57,13 +61,14 @@ final class SocketConnection {
     private volatile boolean closed;
 
     SocketConnection(int number, Slack slack, String appToken, SocketModeProperties.Socket settings,
-                     SlackEnvelopeSink sink, ScheduledExecutorService supervisor) {
+                     SlackEnvelopeSink sink, ScheduledExecutorService supervisor, Executor workers) {
         this.number = number;
         this.slack = slack;
         this.appToken = appToken;
         this.settings = settings;
         this.sink = sink;
         this.supervisor = supervisor;
+        this.workers = workers;
     }
 
     /** Opens the connection, or reopens it when it is lost; called on a schedule and on every close. */
@@ -166,6 +171,20 @@ final class SocketConnection {
         }
     }
 
+    /**
+     * Takes envelopes side by side, so a slow slash command does not hold up the events behind it
+     * on the same connection past Slack's three seconds. A hub too busy to start one leaves it
+     * unacknowledged for Slack to send again.
+     */
+    private void takeSoon(SocketModeClient from, EnvelopeKind kind, SocketModeEnvelope envelope, JsonElement payload) {
+        try {
+            workers.execute(() -> take(from, kind, envelope, payload));
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Socket Mode envelope {} ({}) not taken, the hub is busy or stopping; Slack will send it again",
+                    envelope.getEnvelopeId(), kind);
+        }
+    }
+
     /** Acknowledges an envelope once the hub has taken its payload; without an ack Slack sends it again. */
     private void take(SocketModeClient from, EnvelopeKind kind, SocketModeEnvelope envelope, JsonElement payload) {
         String envelopeId = envelope.getEnvelopeId();
@@ -185,7 +204,13 @@ final class SocketConnection {
         if (answer != null) {
             ack.set("payload", Json.readObject(answer));
         }
-        from.sendSocketModeResponse(ack.toString());
+        try {
+            from.sendSocketModeResponse(ack.toString());
+        } catch (RuntimeException e) {
+            // taken but not acknowledged: Slack sends it again and the delivery id makes that a no-op
+            LOG.warn("Socket Mode envelope {} ({}) taken but its ack could not be sent: {}", envelopeId, kind,
+                    e.toString());
+        }
     }
 
     /** The SDK's Java-WebSocket client, with Slack's {@code disconnect} message handled by the connection. */
@@ -194,9 +219,9 @@ final class SocketConnection {
         HubSocketClient(String url) throws URISyntaxException {
             super(slack, appToken, url, PROCESSING_THREADS, new ConcurrentLinkedMessageQueue(), false, false,
                     settings.checkInterval().toMillis());
-            addEventsApiEnvelopeListener(e -> take(this, EnvelopeKind.EVENTS_API, e, e.getPayload()));
-            addSlashCommandsEnvelopeListener(e -> take(this, EnvelopeKind.SLASH_COMMANDS, e, e.getPayload()));
-            addInteractiveEnvelopeListener(e -> take(this, EnvelopeKind.INTERACTIVE, e, e.getPayload()));
+            addEventsApiEnvelopeListener(e -> takeSoon(this, EnvelopeKind.EVENTS_API, e, e.getPayload()));
+            addSlashCommandsEnvelopeListener(e -> takeSoon(this, EnvelopeKind.SLASH_COMMANDS, e, e.getPayload()));
+            addInteractiveEnvelopeListener(e -> takeSoon(this, EnvelopeKind.INTERACTIVE, e, e.getPayload()));
             addWebSocketCloseListener((code, reason) -> {
                 if (!closed) {
                     supervisor.execute(SocketConnection.this::check);

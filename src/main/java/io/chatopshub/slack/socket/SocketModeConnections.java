@@ -2,7 +2,10 @@ package io.chatopshub.slack.socket;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -26,12 +29,15 @@ import org.springframework.context.event.EventListener;
 public class SocketModeConnections implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketModeConnections.class);
+    /** Envelopes taken at once per instance; beyond that Slack's redelivery is the queue. */
+    static final int WORKERS = 16;
 
     private final SocketModeProperties properties;
     private final Slack slack;
     private final SlackEnvelopeSink sink;
     private final List<SocketConnection> connections = new ArrayList<>();
     private ScheduledExecutorService supervisor;
+    private ExecutorService workers;
     private volatile boolean running;
 
     SocketModeConnections(SocketModeProperties properties, Slack slack, SlackEnvelopeSink sink) {
@@ -56,9 +62,14 @@ public class SocketModeConnections implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
+        workers = new ThreadPoolExecutor(0, WORKERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "slack-socket-envelope");
+            t.setDaemon(true);
+            return t;
+        });
         for (int i = 1; i <= settings.connections(); i++) {
             SocketConnection connection = new SocketConnection(i, slack, properties.appToken(), settings, sink,
-                    supervisor);
+                    supervisor, workers);
             connections.add(connection);
             supervisor.scheduleWithFixedDelay(connection::check, 0, settings.checkInterval().toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -82,6 +93,10 @@ public class SocketModeConnections implements SmartLifecycle {
         if (supervisor != null) {
             supervisor.shutdownNow();
             supervisor = null;
+        }
+        if (workers != null) {
+            workers.shutdown();
+            workers = null;
         }
         connections.forEach(SocketConnection::close);
         connections.clear();
