@@ -1,6 +1,7 @@
 package io.chatopshub.automation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -52,6 +53,26 @@ public class InFlightJobs {
     /** Job names in the order they started. */
     public List<String> names() {
         return new ArrayList<>(parse(store.get(KEY)));
+    }
+
+    /**
+     * A job the hub is following, as people see it.
+     *
+     * @param status the status last shown in its progress message, as Azure spells it; null before it was posted
+     */
+    public record Job(String jobName, String runbook, String userId, String channelId, String status, Instant since) {
+    }
+
+    /** The jobs not yet done, in the order they started (the Home tab). */
+    public List<Job> inFlight() {
+        List<Job> jobs = new ArrayList<>();
+        for (String name : names()) {
+            store.get(RunbookJobs.key(name)).map(json -> StateJson.read(json, TrackedJob.class))
+                    .filter(job -> job.phase() != TrackedJob.Phase.DONE)
+                    .ifPresent(job -> jobs.add(new Job(name, job.request().runbook(), job.request().userId(),
+                            job.request().channelId(), job.status(), job.since())));
+        }
+        return jobs;
     }
 
     @ManagedOperation(description = "Runbook jobs in flight: job name, runbook, requester, channel, status, since")

@@ -106,6 +106,11 @@ public class RunbookPolicy {
                 .toList();
     }
 
+    /** The runbooks {@code userId} may run in at least one channel, in configuration order (the Home tab). */
+    public List<Runbook> runnableBy(String userId) {
+        return runbooks.stream().filter(r -> mayRun(r, userId)).toList();
+    }
+
     private static boolean mayRun(Runbook runbook, String userId) {
         return runbook.users().isEmpty() || runbook.users().contains(userId);
     }

@@ -82,6 +82,14 @@ public final class DeployTargets {
         return List.copyOf(out);
     }
 
+    /**
+     * The targets {@code userId} may release, in configuration order (the Home tab). A target
+     * names no people: whoever can mention the hub in its channel may release it.
+     */
+    public List<DeployTarget> releasableBy(String userId) {
+        return targets;
+    }
+
     public Resolution resolve(String teamId, String channelId, String text) {
         List<DeployTarget> here = releasable(teamId, channelId);
         if (here.isEmpty()) {

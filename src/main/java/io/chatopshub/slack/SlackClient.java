@@ -15,6 +15,9 @@ import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.request.chat.ChatPostMessageRequest;
 import com.slack.api.methods.request.chat.ChatUpdateRequest;
 import com.slack.api.methods.request.reactions.ReactionsAddRequest;
+import com.slack.api.methods.request.views.ViewsPublishRequest;
+import com.slack.api.model.view.View;
+import com.slack.api.util.json.GsonFactory;
 import com.slack.api.util.http.SlackHttpClient;
 import com.slack.api.webhook.WebhookResponse;
 
@@ -126,6 +129,17 @@ public class SlackClient {
                 throw e;
             }
         }
+    }
+
+    /** {@code views.publish}: replaces what {@code userId} sees in the hub's Home tab. */
+    public void publishView(String userId, View view) {
+        if (isDryRun()) {
+            DryRun.log("slack", "views.publish", "user_id=" + userId + " view="
+                    + GsonFactory.createSnakeCase().toJson(view));
+            return;
+        }
+        var request = ViewsPublishRequest.builder().token(botToken).userId(userId).view(view).build();
+        call("views.publish", null, () -> slack.methods().viewsPublish(request));
     }
 
     /**

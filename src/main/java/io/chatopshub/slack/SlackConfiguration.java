@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.chatopshub.slack.socket.SocketModeProperties;
 import io.chatopshub.system.IntegrationStatus;
 import io.chatopshub.system.OutboundMetrics;
 import io.chatopshub.system.Secrets;
@@ -26,7 +27,7 @@ class SlackConfiguration {
     }
 
     @Bean
-    IntegrationStatus slackStatus(SlackProperties properties) {
+    IntegrationStatus slackStatus(SlackProperties properties, SocketModeProperties socketMode) {
         return new IntegrationStatus() {
             @Override
             public String name() {
@@ -35,7 +36,7 @@ class SlackConfiguration {
 
             @Override
             public Mode mode() {
-                if (!properties.hasSigningSecret()) {
+                if (!properties.hasSigningSecret() && !socketMode.enabled()) {
                     return Mode.DISABLED;
                 }
                 return properties.hasBotToken() ? Mode.CONFIGURED : Mode.DRY_RUN;
@@ -43,8 +44,12 @@ class SlackConfiguration {
 
             @Override
             public String detail() {
-                String inbound = properties.hasSigningSecret() ? "/slack endpoints verify signatures"
+                String http = properties.hasSigningSecret() ? "/slack endpoints verify signatures"
                         : "/slack endpoints refuse every request until chatops.slack.signing-secret is set";
+                String inbound = socketMode.enabled()
+                        ? "Socket Mode on (" + socketMode.socket().connections() + " connections, no public URL needed); "
+                                + http
+                        : "HTTP mode (Socket Mode off: no chatops.slack.app-token); " + http;
                 String outbound = properties.hasBotToken() ? "Web API at " + properties.url()
                         : "no bot token, Web API calls logged as DRY-RUN";
                 return inbound + "; " + outbound + "; alert channel "

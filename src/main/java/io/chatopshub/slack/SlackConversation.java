@@ -45,13 +45,15 @@ public class SlackConversation {
 
     /**
      * Reads a queued event: the body becomes a {@link SlackEvent}, {@value #EVENT_KIND} says
-     * {@code mention}, {@code dm} or {@code ignore}, and the Slack* headers name who, where and what.
+     * {@code mention}, {@code dm}, {@code home} (the Home tab was opened) or {@code ignore}, and the Slack* headers name who, where and what.
      */
     public void classify(Exchange exchange) {
         SlackEvent event = SlackEvent.from(exchange.getIn().getBody(String.class));
         Message in = exchange.getIn();
         in.setBody(event);
-        String kind = event.fromBot() ? "ignore" : event.isMention() ? "mention" : event.isDirectMessage() ? "dm" : "ignore";
+        String kind = event.fromBot() ? "ignore"
+                : "app_home_opened".equals(event.type()) ? "home"
+                : event.isMention() ? "mention" : event.isDirectMessage() ? "dm" : "ignore";
         in.setHeader(EVENT_KIND, kind);
         in.setHeader(SlackHeaders.TEAM_ID, event.teamId());
         in.setHeader(SlackHeaders.CHANNEL_ID, event.channel());

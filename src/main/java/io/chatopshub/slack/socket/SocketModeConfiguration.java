@@ -1,0 +1,47 @@
+package io.chatopshub.slack.socket;
+
+import java.util.concurrent.TimeUnit;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.util.http.SlackHttpClient;
+
+import okhttp3.OkHttpClient;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.chatopshub.slack.SlackProperties;
+
+/**
+ * Socket Mode, beside the HTTP endpoints: the connections, and the one seam through which they
+ * hand payloads to the Slack edge. Without {@code chatops.slack.app-token} nothing connects.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SocketModeProperties.class)
+class SocketModeConfiguration {
+
+    @Bean
+    SlackEnvelopeSink slackEnvelopeSink(ProducerTemplate producer) {
+        return new CamelEnvelopeSink(producer);
+    }
+
+    @Bean
+    SocketModeConnections slackSocketConnections(SocketModeProperties properties, SlackProperties slack,
+                                                 SlackEnvelopeSink sink) {
+        return new SocketModeConnections(properties, socketModeSlack(slack), sink);
+    }
+
+    /** apps.connections.open goes to chatops.slack.url, like every other Web API call. */
+    private static Slack socketModeSlack(SlackProperties properties) {
+        var config = new SlackConfig();
+        config.setMethodsEndpointUrlPrefix(properties.url().toString().replaceAll("/+$", "") + "/api/");
+        config.setPrettyResponseLoggingEnabled(false);
+        config.setLibraryMaintainerMode(false);
+        config.setStatsEnabled(false);
+        var http = new OkHttpClient.Builder().connectTimeout(5, TimeUnit.SECONDS).readTimeout(15, TimeUnit.SECONDS)
+                .build();
+        return Slack.getInstance(config, new SlackHttpClient(http));
+    }
+}
