@@ -81,11 +81,15 @@ RSS_MB=$(( $(rss_kb "$HUB_PID" VmHWM) / 1024 ))
     row("notifications sent", sent.sent);
     row("accepted (202)", sent.accepted + "  other: " + JSON.stringify(Object.fromEntries(Object.entries(sent.statuses).filter(([s]) => s !== "202"))));
     row("accepted per second", (sent.accepted / sent.seconds).toFixed(0) + "  (" + sent.seconds.toFixed(1) + " s)");
-    row("all issues opened, commented, closed after", process.argv[3] + " s");
+    row("all issues opened, commented, closed after", process.argv[3] + " s from the first notification"
+      + (isNaN(parseFloat(process.argv[3])) ? "" : ", " + (parseFloat(process.argv[3]) - sent.seconds).toFixed(1) + " s after the last (target 30 s)"));
     row("issues opened (expected " + process.argv[4] + ")", r.created + "  for " + r.alertsWithIssue + " alert ids, " + r.alertsWithMoreThanOneIssue + " with more than one");
     row("comments (expected " + 4 * process.argv[4] + ")", r.comments);
     row("issues closed (expected " + process.argv[4] + ")", r.issuesClosed + "  closed twice: " + r.issuesClosedTwice);
-    for (const s of r.slack) row("Slack calls in " + s.channel, s.calls + "  peak " + s.peakPerSecond + "/s, average " + s.averagePerSecond.toFixed(2) + "/s over " + s.spanSeconds.toFixed(0) + " s");
+    for (const s of r.slack) {
+      row("Slack calls in " + s.channel, s.calls + "  peak " + s.peakPerSecond + "/s, average " + s.averagePerSecond.toFixed(2) + "/s over " + s.spanSeconds.toFixed(0) + " s");
+      row("alert ids named in " + s.channel + " (expected " + process.argv[4] + ")", s.alertIdsNamed + (s.alertIdsMissing.length ? "  missing e.g. " + s.alertIdsMissing.join(", ") : ""));
+    }
     row("hub peak RSS", process.argv[5] + " MB");
   ' "$SENT" "$REPORT" "$DELIVERED" "$ALERTS" "$RSS_MB"
 } | tee "$OUT"

@@ -1,6 +1,7 @@
 // Reads WireMock's request journal (admin API) after an alert storm and prints what reached
 // Backlog and Slack: issues opened (and for how many distinct alert ids), comments, issues closed,
-// Slack calls per channel with their peak per second and average rate.
+// Slack calls per channel with their peak per second and average rate, and how many of the alert
+// ids (those Backlog got an issue for) are named in the Slack messages and updates of each channel.
 //   node storm-report.js <wiremock-base-url> [--counts]
 const base = process.argv[2];
 const countsOnly = process.argv[3] === '--counts';
@@ -44,6 +45,15 @@ const form = (body) => Object.fromEntries(new URLSearchParams(body));
     const channel = form(r.body).channel || '?';
     (perChannel[channel] = perChannel[channel] || []).push(r.loggedDate);
   }
+  const ids = Object.keys(perAlert).filter((k) => k !== '?');
+  const namedIn = {};
+  for (const r of slack) {
+    const f = form(r.body);
+    const channel = f.channel || '?';
+    const text = (f.blocks || '') + (f.text || '');
+    const named = (namedIn[channel] = namedIn[channel] || new Set());
+    for (const id of ids) if (!named.has(id) && text.includes(id)) named.add(id);
+  }
   const slackStats = Object.entries(perChannel).map(([channel, times]) => {
     times.sort((a, b) => a - b);
     let peak = 0;
@@ -52,7 +62,9 @@ const form = (body) => Object.fromEntries(new URLSearchParams(body));
       peak = Math.max(peak, i - j + 1);
     }
     const span = (times[times.length - 1] - times[0]) / 1000;
+    const named = namedIn[channel] || new Set();
     return { channel, calls: times.length, peakPerSecond: peak, spanSeconds: span,
+      alertIdsNamed: named.size, alertIdsMissing: ids.filter((id) => !named.has(id)).slice(0, 5),
       averagePerSecond: span > 0 ? times.length / span : times.length };
   });
   console.log(JSON.stringify({

@@ -29,6 +29,10 @@ public final class AlertHeaders {
     public static final String TICKET_KEY = "ChatopsTicketKey";
     public static final String TICKET_URL = "ChatopsTicketUrl";
 
+    /** On an Acknowledge press: the Slack user id and name of who took the alert, once its message shows it. */
+    public static final String ACKED_BY = "ChatopsAlertAckedBy";
+    public static final String ACKED_BY_NAME = "ChatopsAlertAckedByName";
+
     public static final String ALERT = "alert";
     public static final String SAMPLE = "sample";
     public static final String TICKET = "ticket";

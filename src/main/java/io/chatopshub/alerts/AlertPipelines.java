@@ -11,6 +11,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,11 @@ import org.slf4j.LoggerFactory;
 public class AlertPipelines {
 
     public static final String QUEUE_PREFIX = "chatops.alerts.pipeline.";
+    /** The JMS message group header; Artemis keeps a group on one consumer at a time. */
+    public static final String GROUP_ID = "JMSXGroupID";
     private static final String ANY = "any";
+    /** Public, private, and shared channel ids, and direct-message ids. */
+    private static final String CHANNEL_ID = "[CGD][A-Z0-9]{2,}";
     private static final Logger LOG = LoggerFactory.getLogger(AlertPipelines.class);
 
     private final CamelContext camel;
@@ -40,8 +46,23 @@ public class AlertPipelines {
         return out;
     }
 
-    /** Endpoints the dispatcher sends every alert to. */
-    public List<String> recipients() {
+    /**
+     * Endpoints the dispatcher sends every alert to. The copies carry the incident as their JMS
+     * message group ({@value #GROUP_ID}), so each pipeline's consumers take one incident's
+     * notifications one after another, in order, while different incidents go to different
+     * consumers in parallel; events that belong to no incident get no group.
+     */
+    public List<String> recipients(Exchange exchange) {
+        String group = incidentGroup(exchange.getIn().getBody(String.class));
+        if (group == null) {
+            exchange.getIn().removeHeader(GROUP_ID);
+        } else {
+            exchange.getIn().setHeader(GROUP_ID, group);
+        }
+        return pipelineEndpoints();
+    }
+
+    private List<String> pipelineEndpoints() {
         List<String> recipients = routes().keySet().stream().map(queue -> "jms:queue:" + queue).toList();
         if (recipients.isEmpty()) {
             LOG.warn("No alert pipeline is defined (routes/alerts/pipelines.camel.yaml); the alert is dropped");
@@ -76,6 +97,19 @@ public class AlertPipelines {
                         in.getHeader(AlertHeaders.TOPIC_ARN, String.class));
     }
 
+    /** {@code <source>:<key>} of an alert or ticket event, null for anything else (Mackerel's sample). */
+    static String incidentGroup(String body) {
+        if (body == null || body.isBlank() || body.charAt(0) != '{') {
+            return null;
+        }
+        try {
+            Alert alert = AlertJson.read(body);
+            return alert.source().id() + ":" + alert.key();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
     static boolean matches(String wanted, String actual) {
         if (wanted == null || wanted.isBlank() || wanted.trim().equalsIgnoreCase(ANY)) {
             return true;
@@ -86,6 +120,88 @@ public class AlertPipelines {
         return Arrays.stream(wanted.split(","))
                 .map(s -> s.trim().toLowerCase(Locale.ROOT))
                 .anyMatch(s -> s.equals(actual.trim().toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The parameters of every pipeline, checked for their type: Backlog ids are numbers, a channel
+     * is a Slack channel id, the consumers a number from 1 to 64. A pipeline that would fail every
+     * alert is a configuration mistake, reported at startup.
+     *
+     * @throws IllegalStateException naming the pipeline, the parameter and what it should be
+     */
+    public void checkParameters() {
+        List<String> problems = new ArrayList<>();
+        for (var entry : templateParameters().entrySet()) {
+            String routeId = entry.getKey();
+            Map<String, Object> parameters = entry.getValue();
+            String pipeline = String.valueOf(parameters.getOrDefault("name", routeId));
+            for (String id : List.of("projectId", "issueTypeId", "priorityId")) {
+                String value = text(parameters.get(id));
+                if (!value.isEmpty() && !value.matches("[0-9]{1,18}")) {
+                    problems.add(problem(pipeline, routeId, id, value, "a numeric Backlog id, or empty for the configured one"));
+                }
+            }
+            String channel = text(parameters.get("channel"));
+            if (!channel.isEmpty() && !channel.matches(CHANNEL_ID)) {
+                problems.add(problem(pipeline, routeId, "channel", channel,
+                        "a Slack channel id such as C0123456 (not a #name), or empty for chatops.slack.alert-channel"));
+            }
+            String consumers = text(parameters.get("consumers"));
+            if (!consumers.isEmpty() && !(consumers.matches("[0-9]{1,2}") && Integer.parseInt(consumers) >= 1
+                    && Integer.parseInt(consumers) <= 64)) {
+                problems.add(problem(pipeline, routeId, "consumers", consumers, "a number from 1 to 64"));
+            }
+            String source = text(parameters.get("source"));
+            if (!source.isEmpty() && !java.util.Arrays.stream(source.split(",")).map(v -> v.trim().toLowerCase(Locale.ROOT))
+                    .allMatch(v -> v.equals(ANY) || v.equals("mackerel") || v.equals("cloudwatch"))) {
+                problems.add(problem(pipeline, routeId, "source", source, "any, mackerel or cloudwatch (comma-separated)"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Alert pipelines in routes/alerts/*.camel.yaml are misconfigured: "
+                    + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Where a pipeline delivers, for people: {@code Backlog project 10} or {@code Slack channel C0123456}.
+     * Blank parameters stand for the configured defaults.
+     */
+    public String destination(String routeId, String defaultProject, String defaultChannel) {
+        Map<String, Object> parameters = templateParameters().getOrDefault(routeId, Map.of());
+        if (parameters.containsKey("projectId")) {
+            String project = text(parameters.get("projectId"));
+            return "Backlog project " + (project.isEmpty() ? defaultProject : project);
+        }
+        String channel = text(parameters.get("channel"));
+        return "Slack channel " + (channel.isEmpty() ? defaultChannel : channel);
+    }
+
+    /** The pipeline's name parameter, or the route id. */
+    public String name(String routeId) {
+        return text(templateParameters().getOrDefault(routeId, Map.of()).getOrDefault("name", routeId));
+    }
+
+    private Map<String, Map<String, Object>> templateParameters() {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        for (List<String> routeIds : routes().values()) {
+            for (String routeId : routeIds) {
+                RouteDefinition definition = model == null ? null : model.getRouteDefinition(routeId);
+                Map<String, Object> parameters = definition == null ? null : definition.getTemplateParameters();
+                out.put(routeId, parameters == null ? Map.of() : parameters);
+            }
+        }
+        return out;
+    }
+
+    private static String problem(String pipeline, String routeId, String parameter, String value, String expected) {
+        return "pipeline '" + pipeline + "' (route " + routeId + ") parameter '" + parameter + "' is '" + value
+                + "', expected " + expected;
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString().trim();
     }
 
     private Map<String, List<String>> routes() {

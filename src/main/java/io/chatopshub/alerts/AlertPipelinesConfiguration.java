@@ -17,6 +17,8 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +28,7 @@ import org.springframework.context.annotation.Configuration;
  * links, the loader of the template file, and the broker settings that keep the pipelines' queues.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OpsChannelProperties.class)
 class AlertPipelinesConfiguration {
 
     /** Slack allows about one message per second per channel. */
@@ -47,8 +50,10 @@ class AlertPipelinesConfiguration {
 
     @Bean
     SlackAlerts slackAlerts(StateStore stateStore, AlertSender alertSender, TicketLinks ticketLinks,
-            AlertsProperties properties, ProducerTemplate producer, Clock clock) {
-        return new SlackAlerts(stateStore, alertSender, ticketLinks, properties, jmsTicks(producer), clock);
+            AlertsProperties properties, ProducerTemplate producer, Clock clock, DeadLetterQueue deadLetters,
+            AlertFailures alertFailures) {
+        return new SlackAlerts(stateStore, alertSender, ticketLinks, properties, jmsTicks(producer), clock, deadLetters,
+                alertFailures);
     }
 
     /** Timer messages: sent to the pipeline's queue, delivered by the broker at the given time. */
@@ -62,11 +67,19 @@ class AlertPipelinesConfiguration {
                 message.setHeader(AlertHeaders.CHANNEL, channel);
                 message.setHeader(AlertHeaders.GROUP, group);
                 message.setHeader(SCHEDULED_DELIVERY, atMillis);
+                // one channel's windows and digests are worked on by one consumer at a time
+                message.setHeader(AlertPipelines.GROUP_ID, "alerts-slack-timer:" + channel);
             });
             if (sent.getException() != null) {
                 throw new IllegalStateException("timer message to " + queue + " could not be sent", sent.getException());
             }
         };
+    }
+
+    @Bean
+    AlertFailures alertFailures(AlertSender alertSender, AlertPipelines pipelines, SlackProperties slack,
+            OpsChannelProperties ops, @Value("${chatops.backlog.project-id:}") String backlogProject) {
+        return new AlertFailures(alertSender, pipelines, slack.alertChannel(), ops.opsChannel(), backlogProject);
     }
 
     @Bean
@@ -76,7 +89,10 @@ class AlertPipelinesConfiguration {
 
     @Bean
     ApplicationListener<ApplicationReadyEvent> alertPipelinesCheck(AlertPipelines alertPipelines) {
-        return event -> alertPipelines.checkUnique();
+        return event -> {
+            alertPipelines.checkUnique();
+            alertPipelines.checkParameters();
+        };
     }
 
     /**

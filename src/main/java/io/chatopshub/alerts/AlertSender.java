@@ -67,7 +67,7 @@ public class AlertSender {
     public Sent post(String channel, String threadTs, SlackAlertMessage message) {
         return switch (mode) {
             case INCOMING_WEBHOOK -> pacer.run(WEBHOOK_CHANNEL, () -> {
-                slack.postToUrl("incoming webhook", properties.webhookUrl(), message.payload().toString());
+                slack.postToUrl("incoming webhook", properties.webhookUrl(), message.payloadJson());
                 return new Sent(WEBHOOK_CHANNEL, null);
             });
             case WEB_API -> pacer.run(channel, () -> postMessage(channel, threadTs, message));
@@ -81,17 +81,17 @@ public class AlertSender {
             throw new IllegalStateException("incoming webhooks cannot update messages");
         }
         if (mode == Mode.DRY_RUN) {
-            slack.updateMessage(channel, ts, message.text(), message.blocks().toString());
+            slack.updateMessage(channel, ts, message.text(), message.blocksJson());
             return;
         }
         pacer.run(channel, () -> {
-            slack.updateMessage(channel, ts, message.text(), message.blocks().toString());
+            slack.updateMessage(channel, ts, message.text(), message.blocksJson());
             return null;
         });
     }
 
     private Sent postMessage(String channel, String threadTs, SlackAlertMessage message) {
-        var posted = slack.postMessage(channel, threadTs, message.text(), message.blocks().toString());
+        var posted = slack.postMessage(channel, threadTs, message.text(), message.blocksJson());
         return new Sent(posted.channel() == null ? channel : posted.channel(), posted.ts());
     }
 }

@@ -17,8 +17,11 @@ import java.util.List;
  */
 final class GroupingState {
 
-    /** Incidents a digest lists at most; beyond that it only counts them. */
-    static final int MAX_INCIDENTS = 500;
+    /**
+     * Incidents one digest holds at most; later ones open a digest of their own. Twice the
+     * largest storm the hub is measured with (1,000 alert ids).
+     */
+    static final int MAX_INCIDENTS = 2000;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -150,10 +153,20 @@ final class GroupingState {
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Digest(String id, String channel, String ts, List<Alert> incidents, long version, long shown,
-            long lastUpdate, long refreshAt) {
+            long lastUpdate, long refreshAt, List<Page> pages) {
 
         Digest {
             incidents = incidents == null ? List.of() : List.copyOf(incidents);
+            pages = pages == null ? List.of() : List.copyOf(pages);
+        }
+
+        Digest withPage(int index, Page page) {
+            List<Page> more = new ArrayList<>(pages);
+            while (more.size() <= index) {
+                more.add(new Page(null, null));
+            }
+            more.set(index, page);
+            return new Digest(id, channel, ts, incidents, version, shown, lastUpdate, refreshAt, more);
         }
 
         boolean dirty() {
@@ -161,11 +174,20 @@ final class GroupingState {
         }
     }
 
+    /** One message of a digest's list in its thread, and a fingerprint of what it shows. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Page(String ts, String shows) {
+    }
+
     /**
      * The Slack message of one incident in one channel: its own message ({@code ts}) or the digest
-     * it is listed in ({@code digestId}), with the notification it shows.
+     * it is listed in ({@code digestId}), with the notification it shows and who acknowledged it.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record MessageRef(String channel, String ts, String digestId, Alert alert, String ticketKey) {
+    record MessageRef(String channel, String ts, String digestId, Alert alert, String ticketKey, String ackedBy) {
+
+        MessageRef(String channel, String ts, String digestId, Alert alert, String ticketKey) {
+            this(channel, ts, digestId, alert, ticketKey, null);
+        }
     }
 }

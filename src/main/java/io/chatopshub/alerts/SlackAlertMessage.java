@@ -1,29 +1,35 @@
 package io.chatopshub.alerts;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.util.json.GsonFactory;
+import java.util.List;
 
 /**
  * A ready-to-send Slack message: {@code text} is the notification and fallback line,
- * {@code blocks} the Block Kit body, {@code color} the bar colour Slack only shows on attachments.
+ * {@code blocks} the Block Kit body as the Slack SDK models it, {@code color} the bar colour Slack
+ * only shows on attachments. The SDK's own Gson settings write the blocks, so what is sent is
+ * exactly what Slack's API documents.
  */
-public record SlackAlertMessage(String text, String color, ArrayNode blocks) {
+public record SlackAlertMessage(String text, String color, List<LayoutBlock> blocks) {
 
-    /** {@code [{"color": …, "blocks": …}]}, for senders that want the coloured bar. */
-    public ArrayNode attachments() {
-        ArrayNode attachments = JsonNodeFactory.instance.arrayNode();
-        ObjectNode attachment = attachments.addObject();
-        attachment.put("color", color);
-        attachment.set("blocks", blocks.deepCopy());
-        return attachments;
+    private static final Gson GSON = GsonFactory.createSnakeCase();
+
+    public SlackAlertMessage {
+        blocks = List.copyOf(blocks);
     }
 
-    /** {@code {"text": …, "blocks": …}}, the body of {@code chat.postMessage} or an incoming webhook. */
-    public ObjectNode payload() {
-        ObjectNode payload = JsonNodeFactory.instance.objectNode();
-        payload.put("text", text);
-        payload.set("blocks", blocks.deepCopy());
-        return payload;
+    /** The {@code blocks} argument of {@code chat.postMessage} and {@code chat.update}. */
+    public String blocksJson() {
+        return GSON.toJson(blocks);
+    }
+
+    /** {@code {"text": …, "blocks": …}}, the body of an incoming webhook. */
+    public String payloadJson() {
+        JsonObject payload = new JsonObject();
+        payload.addProperty("text", text);
+        payload.add("blocks", GSON.toJsonTree(blocks));
+        return GSON.toJson(payload);
     }
 }

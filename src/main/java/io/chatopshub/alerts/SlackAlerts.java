@@ -5,7 +5,11 @@ import io.chatopshub.alerts.GroupingState.Group;
 import io.chatopshub.alerts.GroupingState.MessageRef;
 import io.chatopshub.alerts.GroupingState.Window;
 import io.chatopshub.dedup.StateStore;
+import io.chatopshub.slack.SlackHeaders;
+import io.chatopshub.system.DeadLetterQueue;
 import io.chatopshub.system.Json;
+import io.chatopshub.system.PermanentFailureException;
+import io.chatopshub.system.Secrets;
 import io.chatopshub.system.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +61,13 @@ public class SlackAlerts {
     private final AlertsProperties properties;
     private final TickScheduler ticks;
     private final Clock clock;
+    private final DeadLetterQueue deadLetters;
+    private final AlertFailures failures;
 
     public SlackAlerts(StateStore store, AlertSender sender, TicketLinks tickets, AlertsProperties properties,
-            TickScheduler ticks, Clock clock) {
+            TickScheduler ticks, Clock clock, DeadLetterQueue deadLetters, AlertFailures failures) {
+        this.deadLetters = deadLetters;
+        this.failures = failures;
         this.store = store;
         this.sender = sender;
         this.tickets = tickets;
@@ -81,7 +89,7 @@ public class SlackAlerts {
         String group = exchange.getIn().getHeader(AlertHeaders.GROUP, String.class);
         String queue = queue(exchange);
         if (AlertHeaders.FLUSH.equals(exchange.getIn().getHeader(AlertHeaders.TICK, String.class))) {
-            flush(channel, group == null ? -1 : Long.parseLong(group), queue);
+            flush(channel, group == null ? -1 : Long.parseLong(group), queue, exchange.getFromRouteId());
         } else {
             refresh(channel, group, queue);
         }
@@ -100,8 +108,8 @@ public class SlackAlerts {
         if (ref == null || ref.ts() == null || ref.digestId() != null || issueKey.equals(ref.ticketKey())) {
             return;
         }
-        sender.update(ref.channel(), ref.ts(), AlertMessages.alert(ref.alert(), issueKey, url));
-        putRef(channel, new MessageRef(ref.channel(), ref.ts(), null, ref.alert(), issueKey));
+        sender.update(ref.channel(), ref.ts(), AlertMessages.alert(ref.alert(), issueKey, url, ref.ackedBy()));
+        putRef(channel, new MessageRef(ref.channel(), ref.ts(), null, ref.alert(), issueKey, ref.ackedBy()));
     }
 
     /** The Mackerel test button: announced at once, outside any grouping. */
@@ -118,6 +126,48 @@ public class SlackAlerts {
         if (delivery != null) {
             store.put(marker, "1", GROUP_TTL);
         }
+    }
+
+    /**
+     * The Acknowledge button of an alert message: the message then says who took the alert
+     * (instead of the button), the thread says it too, and the message's alert goes on as the
+     * body with {@value AlertHeaders#ACKED_BY} set, for the Backlog comment. The first press
+     * wins; a later one, or a press on a message the hub no longer knows, changes nothing.
+     */
+    public void acknowledge(Exchange exchange) {
+        var in = exchange.getIn();
+        String user = in.getHeader(SlackHeaders.USER_ID, String.class);
+        String slackChannel = in.getHeader(SlackHeaders.CHANNEL_ID, String.class);
+        String value = in.getHeader(SlackHeaders.ACTION_VALUE, String.class);
+        int bar = value == null ? -1 : value.indexOf('|');
+        if (user == null || slackChannel == null || bar < 1 || !sender.canUpdate()) {
+            LOG.info("Acknowledge without user, channel or alert ignored");
+            return;
+        }
+        String key = "alerts:slack:" + slackChannel + ":" + value.substring(0, bar) + ":" + value.substring(bar + 1);
+        MessageRef ref = store.get(key).map(v -> GroupingState.read(v, MessageRef.class)).orElse(null);
+        if (ref == null || ref.ts() == null || ref.digestId() != null || ref.alert() == null) {
+            LOG.info("Acknowledge of {} in {}: no alert message of the hub there; ignored", value, slackChannel);
+            return;
+        }
+        if (ref.ackedBy() == null) {
+            Optional<TicketLinks.Link> ticket = tickets.find(ref.alert());
+            sender.update(ref.channel(), ref.ts(), AlertMessages.alert(ref.alert(), ticket.map(TicketLinks.Link::key)
+                    .orElse(ref.ticketKey()), ticket.map(TicketLinks.Link::url).orElse(null), user));
+            sender.post(ref.channel(), ref.ts(), AlertMessages.acknowledgement(user));
+            MessageRef taken = update(key, MessageRef.class, r -> r == null || r.ackedBy() != null ? r
+                    : new MessageRef(r.channel(), r.ts(), r.digestId(), r.alert(), r.ticketKey(), user), MESSAGE_TTL);
+            if (taken == null || !user.equals(taken.ackedBy())) {
+                return;
+            }
+            LOG.info("Alert {} acknowledged by {} in {}", value, user, slackChannel);
+        } else if (!user.equals(ref.ackedBy())) {
+            return;
+        }
+        in.setBody(AlertJson.write(ref.alert()));
+        in.setHeader(AlertHeaders.ACKED_BY, user);
+        String name = in.getHeader(SlackHeaders.USER_NAME, String.class);
+        in.setHeader(AlertHeaders.ACKED_BY_NAME, name == null || name.isBlank() ? user : name);
     }
 
     // ---- grouping ----
@@ -199,7 +249,7 @@ public class SlackAlerts {
                 outcome.planned = true;
             }
             return new Digest(d.id(), d.channel(), d.ts(), merged.incidents(), d.version() + 1, d.shown(), d.lastUpdate(),
-                    refreshAt);
+                    refreshAt, d.pages());
         }, MESSAGE_TTL);
         if (after == null) {
             return false;
@@ -215,6 +265,10 @@ public class SlackAlerts {
     }
 
     void flush(String channel, long windowStart, String queue) {
+        flush(channel, windowStart, queue, null);
+    }
+
+    void flush(String channel, long windowStart, String queue, String routeId) {
         updateGroup(channel, g -> {
             Window w = g.window();
             if (w == null || w.start() != windowStart) {
@@ -231,11 +285,15 @@ public class SlackAlerts {
             outbox.addAll(w.alerts());
             return g.withWindow(null).withOutbox(outbox);
         });
-        finishPending(channel, queue);
+        finishPending(channel, queue, routeId);
     }
 
-    /** Posts a digest decided on and the alerts waiting to be posted one by one. */
-    private void finishPending(String channel, String queue) {
+    /**
+     * Posts a digest decided on and the alerts waiting to be posted one by one. What Slack
+     * refuses for good (an unknown channel, say) is parked alert by alert, so it can be replayed
+     * once fixed, and told to the ops channel; the alerts after it still go out.
+     */
+    private void finishPending(String channel, String queue, String routeId) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Group group = group(channel);
             List<Alert> incidents = group.pendingDigest();
@@ -246,7 +304,11 @@ public class SlackAlerts {
             if (open != null && store.get(digestKey(channel, open)).isPresent()) {
                 incidents.forEach(a -> join(channel, open, a, queue));
             } else {
-                openDigest(channel, incidents, queue);
+                try {
+                    openDigest(channel, incidents, queue);
+                } catch (PermanentFailureException e) {
+                    giveUp(incidents, channel, queue, routeId, e);
+                }
             }
             updateGroup(channel, g -> {
                 List<Alert> left = new ArrayList<>(g.pendingDigest());
@@ -260,7 +322,11 @@ public class SlackAlerts {
                 return;
             }
             Alert next = current.outbox().get(0);
-            deliver(channel, next);
+            try {
+                deliver(channel, next);
+            } catch (PermanentFailureException e) {
+                giveUp(List.of(next), channel, queue, routeId, e);
+            }
             updateGroup(channel, g -> {
                 if (g.outbox().isEmpty() || !g.outbox().get(0).dedupKey().equals(next.dedupKey())) {
                     return g;
@@ -270,19 +336,73 @@ public class SlackAlerts {
         }
     }
 
+    /** Parks each alert on its own, to be replayed into this pipeline, and tells the ops channel once. */
+    private void giveUp(List<Alert> alerts, String channel, String queue, String routeId, PermanentFailureException e) {
+        String reason = Secrets.mask(String.valueOf(e.getMessage()));
+        String firstId = null;
+        for (Alert alert : alerts) {
+            Map<String, Object> headers = new java.util.LinkedHashMap<>();
+            headers.put(AlertHeaders.EVENT, AlertHeaders.ALERT);
+            headers.put(AlertHeaders.SOURCE, alert.source().id());
+            if (alert.detail("topicArn") != null) {
+                headers.put(AlertHeaders.TOPIC_ARN, alert.detail("topicArn"));
+            }
+            String id = deadLetters.park(queue, AlertJson.write(alert), headers, reason);
+            firstId = firstId == null ? id : firstId;
+        }
+        LOG.warn("Slack refused {} alert(s) for {} for good ({}); parked in {} from {}", alerts.size(), channel, reason,
+                DeadLetterQueue.QUEUE, firstId);
+        failures.tell(routeId, alerts.size() == 1 ? alerts.get(0) : null, channel, firstId,
+                alerts.size() == 1 ? reason : reason + " (" + alerts.size() + " alerts of a digest, each parked on its own)");
+    }
+
     private void openDigest(String channel, List<Alert> incidents, String queue) {
         String id = UUID.randomUUID().toString();
-        AlertSender.Sent sent = sender.post(channel, null, digestMessage(incidents));
+        List<SlackAlertMessage> pages = AlertMessages.digestPages(incidents);
+        AlertSender.Sent sent = sender.post(channel, null, AlertMessages.digest(incidents, pages.size()));
         long now = clock.millis();
         long next = now + properties.groupInterval().toMillis();
-        store.put(digestKey(channel, id), GroupingState.write(new Digest(id, sent.channel(), sent.ts(), incidents, 1, 1,
-                now, next)), MESSAGE_TTL);
+        String key = digestKey(channel, id);
+        store.put(key, GroupingState.write(new Digest(id, sent.channel(), sent.ts(), incidents, 1, 1,
+                now, next, List.of())), MESSAGE_TTL);
         for (Alert alert : incidents) {
             putRef(channel, new MessageRef(sent.channel(), sent.ts(), id, alert, null));
         }
         updateGroup(channel, g -> g.withOpenDigest(id));
         ticks.schedule(queue, AlertHeaders.REFRESH, channel, id, next);
-        LOG.info("Alert storm in {}: {} incidents grouped into one digest", channel, incidents.size());
+        showPages(key, channel, sent.channel(), sent.ts(), List.of(), pages);
+        LOG.info("Alert storm in {}: {} incidents grouped into one digest, listed in {} message(s) of its thread",
+                channel, incidents.size(), pages.size());
+    }
+
+    /**
+     * Brings the digest's list in its thread to {@code pages}: a page that changed is edited
+     * ({@code chat.update}), a page more is posted, a page no longer needed is emptied. Each
+     * message is recorded once sent, so a crash repeats at most one call.
+     */
+    private void showPages(String key, String channel, String postedChannel, String threadTs, List<GroupingState.Page> shown,
+            List<SlackAlertMessage> pages) {
+        int count = Math.max(shown.size(), pages.size());
+        for (int i = 0; i < count; i++) {
+            GroupingState.Page before = i < shown.size() ? shown.get(i) : null;
+            SlackAlertMessage page = i < pages.size() ? pages.get(i) : AlertMessages.emptyPage();
+            String fingerprint = Integer.toHexString(page.blocksJson().hashCode());
+            if (before != null && before.ts() != null && fingerprint.equals(before.shows())) {
+                continue;
+            }
+            String ts;
+            if (before != null && before.ts() != null && sender.canUpdate()) {
+                sender.update(postedChannel, before.ts(), page);
+                ts = before.ts();
+            } else if (i < pages.size()) {
+                ts = sender.post(sender.canUpdate() ? postedChannel : channel, threadTs, page).ts();
+            } else {
+                continue;
+            }
+            int index = i;
+            GroupingState.Page now = new GroupingState.Page(ts, fingerprint);
+            update(key, Digest.class, d -> d == null ? null : d.withPage(index, now), MESSAGE_TTL);
+        }
     }
 
     void refresh(String channel, String digestId, String queue) {
@@ -295,7 +415,8 @@ public class SlackAlerts {
         long interval = properties.groupInterval().toMillis();
         if (!digest.dirty()) {
             Digest idle = update(key, Digest.class, d -> d == null || d.dirty() ? d
-                    : new Digest(d.id(), d.channel(), d.ts(), d.incidents(), d.version(), d.shown(), d.lastUpdate(), 0),
+                    : new Digest(d.id(), d.channel(), d.ts(), d.incidents(), d.version(), d.shown(), d.lastUpdate(), 0,
+                            d.pages()),
                     MESSAGE_TTL);
             if (idle != null && idle.dirty()) {
                 ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, Math.max(now, idle.lastUpdate() + interval));
@@ -308,23 +429,28 @@ public class SlackAlerts {
             ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, digest.lastUpdate() + interval);
             return;
         }
-        SlackAlertMessage message = digestMessage(digest.incidents());
+        List<SlackAlertMessage> pages = AlertMessages.digestPages(digest.incidents());
+        SlackAlertMessage message = AlertMessages.digest(digest.incidents(), pages.size());
         String ts = digest.ts();
         String postedChannel = digest.channel();
+        List<GroupingState.Page> shown = digest.pages();
         if (sender.canUpdate() && ts != null) {
             sender.update(digest.channel(), ts, message);
         } else {
             AlertSender.Sent sent = sender.post(channel, null, message);
             ts = sent.ts();
             postedChannel = sent.channel();
+            shown = List.of();
         }
         long shownVersion = digest.version();
         long next = now + interval;
         String newTs = ts;
         String newChannel = postedChannel;
+        boolean reposted = shown.isEmpty();
         update(key, Digest.class, d -> d == null ? null
                 : new Digest(d.id(), newChannel, newTs, d.incidents(), d.version(), Math.max(d.shown(), shownVersion), now,
-                        next), MESSAGE_TTL);
+                        next, reposted ? List.of() : d.pages()), MESSAGE_TTL);
+        showPages(key, channel, postedChannel, ts, shown, pages);
         ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, next);
     }
 
@@ -342,9 +468,11 @@ public class SlackAlerts {
         }
         Optional<TicketLinks.Link> ticket = tickets.find(alert);
         String ticketKey = ticket.map(TicketLinks.Link::key).orElse(null);
-        SlackAlertMessage message = AlertMessages.alert(alert, ticketKey, ticket.map(TicketLinks.Link::url).orElse(null));
         boolean openIncident = ref != null && ref.ts() != null && ref.digestId() == null && ref.alert() != null
                 && ref.alert().status() != AlertStatus.OK;
+        String ackedBy = openIncident ? ref.ackedBy() : null;
+        SlackAlertMessage message = AlertMessages.alert(alert, ticketKey, ticket.map(TicketLinks.Link::url).orElse(null),
+                ackedBy);
         if (openIncident && sender.canUpdate()) {
             if (!GroupingState.isLater(alert, ref.alert())) {
                 return;
@@ -353,7 +481,7 @@ public class SlackAlerts {
             if (alert.status() != ref.alert().status()) {
                 sender.post(ref.channel(), ref.ts(), message);
             }
-            putRef(channel, new MessageRef(ref.channel(), ref.ts(), null, alert, ticketKey));
+            putRef(channel, new MessageRef(ref.channel(), ref.ts(), null, alert, ticketKey, ackedBy));
         } else {
             AlertSender.Sent sent = sender.post(channel, null, message);
             putRef(channel, new MessageRef(sent.channel(), sent.ts(), null, alert, ticketKey));
@@ -363,14 +491,11 @@ public class SlackAlerts {
             MessageRef posted = ref(channel, alert);
             Optional<TicketLinks.Link> late = tickets.find(alert);
             if (posted != null && posted.ts() != null && late.isPresent()) {
-                sender.update(posted.channel(), posted.ts(), AlertMessages.alert(alert, late.get().key(), late.get().url()));
-                putRef(channel, new MessageRef(posted.channel(), posted.ts(), null, alert, late.get().key()));
+                sender.update(posted.channel(), posted.ts(),
+                        AlertMessages.alert(alert, late.get().key(), late.get().url(), posted.ackedBy()));
+                putRef(channel, new MessageRef(posted.channel(), posted.ts(), null, alert, late.get().key(), posted.ackedBy()));
             }
         }
-    }
-
-    private SlackAlertMessage digestMessage(List<Alert> incidents) {
-        return AlertMessages.digest(incidents);
     }
 
     // ---- state ----

@@ -3,7 +3,9 @@ package io.chatopshub.backlog;
 import io.chatopshub.alerts.Alert;
 import io.chatopshub.alerts.AlertHeaders;
 import io.chatopshub.alerts.AlertJson;
+import io.chatopshub.alerts.LastAttempt;
 import io.chatopshub.alerts.TicketLinks;
+import io.chatopshub.system.TransientFailureException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -24,13 +26,30 @@ public class AlertTickets {
         this.links = links;
     }
 
+    /**
+     * Someone pressed Acknowledge on the alert in the body: a comment on the incident's issue says
+     * who, once per person and issue. No issue (yet): nothing to comment on.
+     */
+    public void acknowledge(Exchange exchange) {
+        Message in = exchange.getIn();
+        Alert alert = AlertJson.read(in.getBody(String.class));
+        String user = in.getHeader(AlertHeaders.ACKED_BY, String.class);
+        String name = in.getHeader(AlertHeaders.ACKED_BY_NAME, String.class);
+        links.find(alert).ifPresent(link -> tickets.acknowledge(link.key(), user, name));
+    }
+
     public void handle(Exchange exchange) {
         Message in = exchange.getIn();
         Alert alert = AlertJson.read(in.getBody(String.class));
         BacklogTarget target = BacklogTarget.of(properties, in.getHeader(AlertHeaders.BACKLOG_PROJECT_ID, String.class),
                 in.getHeader(AlertHeaders.BACKLOG_ISSUE_TYPE_ID, String.class),
                 in.getHeader(AlertHeaders.BACKLOG_PRIORITY_ID, String.class));
-        TicketOutcome outcome = tickets.handle(alert, target);
+        TicketOutcome outcome;
+        try {
+            outcome = tickets.handle(alert, target);
+        } catch (TransientFailureException e) {
+            throw LastAttempt.isLast(exchange) ? LastAttempt.givenUp(e) : e;
+        }
         in.removeHeader(AlertHeaders.TICKET_KEY);
         in.removeHeader(AlertHeaders.TICKET_URL);
         if (outcome.issueKey().isEmpty()) {

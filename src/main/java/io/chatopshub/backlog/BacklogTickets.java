@@ -211,6 +211,21 @@ public class BacklogTickets {
         return TicketOutcome.of(TicketOutcome.Action.CLOSED, issueKey, client.issueUrl(issueKey));
     }
 
+    /**
+     * {@code Acknowledged in Slack by <name> (<user id>)} on the issue, once per person: the
+     * marker is written after the comment, so a retry may repeat it but never skips it.
+     */
+    public void acknowledge(String issueKey, String userId, String userName) {
+        String marker = "backlog:ack:" + issueKey + ":" + userId;
+        if (store.get(marker).isPresent()) {
+            return;
+        }
+        String name = userName == null || userName.isBlank() ? userId : userName;
+        client.addComment(issueKey, "Acknowledged in Slack by " + name + " (" + userId + ")");
+        store.put(marker, "1", MAPPING_TTL);
+        LOG.info("Acknowledgement by {} noted on Backlog issue {}", userId, issueKey);
+    }
+
     /** Backlog's keyword search is full-text; only an issue naming this exact alert id counts. */
     Optional<BacklogIssue> findExisting(Alert alert) {
         return findExisting(alert, client.defaultTarget());

@@ -19,6 +19,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
 import org.springframework.jmx.export.annotation.ManagedOperation;
@@ -44,8 +45,10 @@ public class DeadLetterQueue {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
 
     private final JmsTemplate jms;
+    private final ObjectProvider<Listener> listeners;
 
-    DeadLetterQueue(ConnectionFactory connectionFactory) {
+    DeadLetterQueue(ConnectionFactory connectionFactory, ObjectProvider<Listener> listeners) {
+        this.listeners = listeners;
         this.jms = new JmsTemplate(connectionFactory);
         this.jms.setSessionTransacted(true);
     }
@@ -54,7 +57,6 @@ public class DeadLetterQueue {
     public void park(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String origin = exchange.getFromEndpoint() instanceof JmsEndpoint endpoint ? endpoint.getDestinationName() : null;
-        String body = exchange.getIn().getBody(String.class);
         Map<String, Object> headers = new LinkedHashMap<>();
         exchange.getIn().getHeaders().forEach((k, v) -> {
             if (v instanceof String || v instanceof Number || v instanceof Boolean) {
@@ -62,6 +64,28 @@ public class DeadLetterQueue {
             }
         });
         String reason = Secrets.mask(String.valueOf(failure == null ? "unknown" : failure.getMessage()));
+        String id = park(origin, exchange.getIn().getBody(String.class), headers, reason);
+        exchange.setProperty(PARKED, true);
+        LOG.warn("route {} parked delivery {} in {} as {}: {}", exchange.getFromRouteId(),
+                exchange.getIn().getHeader("ChatopsDeliveryId"), QUEUE, id, reason);
+        for (Listener listener : listeners.orderedStream().toList()) {
+            try {
+                listener.parked(exchange, id, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("{} could not be told about parked message {}: {}", listener.getClass().getSimpleName(), id,
+                        Secrets.mask(String.valueOf(e.getMessage())));
+            }
+        }
+    }
+
+    /**
+     * Parks a message that is not the one being consumed (one alert out of a batch, say), so it
+     * can be replayed to {@code origin} on its own.
+     *
+     * @return the dead-letter id ({@code JMSMessageID}) to inspect or replay it by
+     */
+    public String park(String origin, String body, Map<String, Object> headers, String reason) {
+        Message[] sent = new Message[1];
         jms.send(QUEUE, session -> {
             Message message = session.createTextMessage(body);
             for (var e : headers.entrySet()) {
@@ -73,11 +97,19 @@ public class DeadLetterQueue {
                 message.setStringProperty(ORIGINAL_QUEUE, origin);
             }
             message.setStringProperty(FAILURE, reason);
+            sent[0] = message;
             return message;
         });
-        exchange.setProperty(PARKED, true);
-        LOG.warn("route {} parked delivery {} in {}: {}", exchange.getFromRouteId(),
-                exchange.getIn().getHeader("ChatopsDeliveryId"), QUEUE, reason);
+        try {
+            return sent[0] == null ? null : sent[0].getJMSMessageID();
+        } catch (JMSException e) {
+            return null;
+        }
+    }
+
+    /** Told after work was parked, e.g. to tell a person; a listener's failure never fails the parking. */
+    public interface Listener {
+        void parked(Exchange exchange, String deadLetterId, String reason);
     }
 
     @ManagedAttribute(description = "Messages waiting in the dead-letter queue")

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.chatopshub.system.Json;
 import org.junit.jupiter.api.Test;
 
 class AlertMessagesTests {
@@ -25,6 +26,18 @@ class AlertMessagesTests {
                 "mackerel:" + key + ":" + status);
     }
 
+    private static JsonNode json(SlackAlertMessage message) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(message.blocksJson());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String allText(SlackAlertMessage message) {
+        return allText(json(message));
+    }
+
     private static String allText(JsonNode node) {
         var out = new StringBuilder();
         node.findValues("text").forEach(t -> out.append(t.isTextual() ? t.asText() : allText(t)).append('\n'));
@@ -41,7 +54,7 @@ class AlertMessagesTests {
         assertThat(message.text()).isEqualTo("api-5xx state is now ALARM: Threshold Crossed: 1 datapoint "
                 + "[12.0 (21/11/26 09:59:00)] was greater than the threshold (10.0).");
         assertThat(message.color()).isEqualTo("#E01E5A");
-        assertThat(allText(message.blocks())).contains("api-5xx state is now ALARM")
+        assertThat(allText(message)).contains("api-5xx state is now ALARM")
                 .contains(":red_circle: CRITICAL (ALARM)");
     }
 
@@ -61,20 +74,33 @@ class AlertMessagesTests {
         SlackAlertMessage message = AlertMessages.alert(alert, "OPS-42", "https://acme.backlog.com/view/OPS-42");
 
         assertThat(message.text()).isEqualTo("[CRITICAL] CPU usage @ web-01: CPU % 95.1 &gt; 90");
-        String blocks = allText(message.blocks());
+        String blocks = allText(message);
         assertThat(blocks)
                 .contains(":red_circle: *<https://mackerel.io/orgs/acme/alerts/4gMNqzhbbL9|CPU usage>*")
                 .contains("*Target*\nweb-01")
                 .contains("<https://mackerel.io/orgs/acme/hosts/3Ejv7nNbE5x|Host>")
                 .contains("<https://acme.backlog.com/view/OPS-42|Ticket OPS-42>")
                 .contains("2026-11-21 10:05 UTC");
-        assertThat(message.payload().get("text").asText()).isEqualTo(message.text());
-        assertThat(message.attachments().get(0).get("color").asText()).isEqualTo("#E01E5A");
+        assertThat(Json.readObject(message.payloadJson()).get("text").asText()).isEqualTo(message.text());
+        assertThat(message.color()).isEqualTo("#E01E5A");
+        JsonNode button = json(message).get(3).get("elements").get(0);
+        assertThat(button.get("action_id").asText()).isEqualTo("alert.ack");
+        assertThat(button.get("value").asText()).isEqualTo("mackerel|4gMNqzhbbL9");
+        assertThat(button.get("text").get("text").asText()).isEqualTo("Acknowledge");
+    }
+
+    @Test
+    void anAcknowledgedAlertSaysWhoTookItInsteadOfTheButton() {
+        SlackAlertMessage message = AlertMessages.alert(AlertTests.sample(), null, null, "U0ALICE");
+
+        assertThat(allText(message)).contains(":eyes: Acknowledged by <@U0ALICE>");
+        assertThat(message.blocksJson()).doesNotContain("alert.ack");
+        assertThat(AlertMessages.acknowledgement("U0ALICE").text()).isEqualTo(":eyes: Acknowledged by <@U0ALICE>");
     }
 
     @Test
     void withoutTicketThereIsNoTicketLink() {
-        assertThat(allText(AlertMessages.alert(AlertTests.sample()).blocks())).doesNotContain("Ticket");
+        assertThat(allText(AlertMessages.alert(AlertTests.sample()))).doesNotContain("Ticket");
     }
 
     @Test
@@ -85,7 +111,7 @@ class AlertMessagesTests {
         SlackAlertMessage message = AlertMessages.alert(alert);
 
         assertThat(message.text()).doesNotContain("<!channel>").contains("&lt;!channel&gt;");
-        assertThat(allText(message.blocks())).doesNotContain("<!channel>").doesNotContain("<https://evil.example");
+        assertThat(allText(message)).doesNotContain("<!channel>").doesNotContain("<https://evil.example");
     }
 
     @Test
@@ -93,7 +119,7 @@ class AlertMessagesTests {
         Alert alert = new Alert(AlertSource.MACKEREL, "4gB", AlertStatus.WARNING, "disk", null, null,
                 "javascript:alert(1)", null, null, null, Map.of(), "d");
 
-        assertThat(allText(AlertMessages.alert(alert).blocks())).doesNotContain("javascript:");
+        assertThat(allText(AlertMessages.alert(alert))).doesNotContain("javascript:");
     }
 
     @Test
@@ -112,7 +138,7 @@ class AlertMessagesTests {
     }
 
     @Test
-    void digestCountsByStatusAndListsTheLatestStateOfEachIncidentWorstFirst() {
+    void digestCountsByStatusNamesTheNewestAndListsTheLatestStateOfEachIncidentWorstFirst() {
         Instant t0 = Instant.parse("2026-11-21T10:00:00Z");
         List<Alert> alerts = List.of(
                 mackerel("a1", AlertStatus.WARNING, "disk", "db-01", t0),
@@ -121,32 +147,51 @@ class AlertMessagesTests {
                 mackerel("a3", AlertStatus.WARNING, "memory", "web-03", t0),
                 mackerel("a4", AlertStatus.CRITICAL, "cpu", "web-04", t0));
 
-        SlackAlertMessage digest = AlertMessages.digest(alerts);
+        List<SlackAlertMessage> pages = AlertMessages.digestPages(alerts);
+        SlackAlertMessage digest = AlertMessages.digest(alerts, pages.size());
 
         assertThat(digest.text()).isEqualTo(":rotating_light: 4 alerts (2 critical, 1 warning, 1 ok)");
         assertThat(digest.color()).isEqualTo("#E01E5A");
-        String list = digest.blocks().get(1).get("text").get("text").asText();
+        assertThat(allText(digest)).contains("Newest: :red_circle: CRITICAL <https://mackerel.io/orgs/acme/alerts/a1|disk> @ db-01 · `a1`")
+                .contains("listed in the thread (1 message)");
+        assertThat(pages).hasSize(1);
+        assertThat(json(pages.get(0)).get(0).get("elements").get(0).get("text").asText()).isEqualTo("Alerts 1–4 of 4");
+        String list = json(pages.get(0)).get(1).get("text").get("text").asText();
         assertThat(list.lines()).hasSize(4);
         assertThat(list.lines().toList().get(0)).startsWith(":red_circle: CRITICAL");
         assertThat(list.lines().toList().get(3)).startsWith(":white_check_mark: OK").contains("load").contains("web-02");
     }
 
     @Test
-    void bigStormStaysWithinSlackLimits() {
+    void aBigStormIsListedWhollyInMessagesWithinSlackLimits() {
         List<Alert> alerts = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 2000; i++) {
             alerts.add(mackerel("k" + i, i % 2 == 0 ? AlertStatus.CRITICAL : AlertStatus.WARNING,
                     "monitor with a fairly long name number " + i, "host-" + i, Instant.parse("2026-11-21T10:00:00Z")));
         }
 
-        SlackAlertMessage digest = AlertMessages.digest(alerts);
+        List<SlackAlertMessage> pages = AlertMessages.digestPages(alerts);
 
-        assertThat(digest.text()).isEqualTo(":rotating_light: 500 alerts (250 critical, 250 warning)");
-        assertThat(digest.blocks().size()).isLessThanOrEqualTo(50);
-        digest.blocks().findValues("text").forEach(t -> {
-            String text = t.isTextual() ? t.asText() : t.path("text").asText();
-            assertThat(text.length()).isLessThanOrEqualTo(3000);
-        });
-        assertThat(allText(digest.blocks())).contains("…and 470 more");
+        assertThat(AlertMessages.digest(alerts, pages.size()).text()).isEqualTo(":rotating_light: 2000 alerts (1000 critical, 1000 warning)");
+        assertThat(pages).hasSizeGreaterThan(1);
+        var named = new java.util.HashSet<String>();
+        for (SlackAlertMessage page : pages) {
+            JsonNode blocks = json(page);
+            assertThat(blocks.size()).isLessThanOrEqualTo(50);
+            int chars = 0;
+            for (JsonNode block : blocks) {
+                String text = block.has("text") ? block.get("text").get("text").asText()
+                        : block.get("elements").get(0).get("text").asText();
+                assertThat(text.length()).isLessThanOrEqualTo(3000);
+                chars += text.length();
+                var m = java.util.regex.Pattern.compile("`(k\\d+)`").matcher(text);
+                while (m.find()) {
+                    named.add(m.group(1));
+                }
+            }
+            assertThat(chars).isLessThanOrEqualTo(40_000);
+        }
+        assertThat(named).hasSize(2000);
+        assertThat(allText(pages.get(pages.size() - 1))).contains("of 2000");
     }
 }

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -138,15 +139,104 @@ class AlertStormTests extends AlertsHubTest {
         for (int i = 1; i < callTimes.size(); i++) {
             assertThat(callTimes.get(i) - callTimes.get(i - 1)).as("gap before Slack call " + i).isGreaterThanOrEqualTo(1000);
         }
-        Map<String, List<Long>> updatesByTs = slack("chat.update", f -> true).stream()
-                .collect(Collectors.groupingBy(f -> f.get("ts"), Collectors.mapping(f -> 0L, Collectors.toList())));
-        assertThat(updatesByTs).isNotEmpty();
-        List<Long> updateTimes = slackApi.getAllServeEvents().stream()
+        Map<String, List<Long>> updateTimesByTs = slackApi.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().equals("/api/chat.update"))
-                .map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
-        for (int i = 1; i < updateTimes.size(); i++) {
-            assertThat(updateTimes.get(i) - updateTimes.get(i - 1)).as("digest updated at most every group-interval")
-                    .isGreaterThanOrEqualTo(1900);
+                .collect(Collectors.groupingBy(e -> form(e.getRequest()).get("ts"),
+                        Collectors.mapping(e -> e.getRequest().getLoggedDate().getTime(), Collectors.toList())));
+        assertThat(updateTimesByTs).isNotEmpty();
+        updateTimesByTs.values().forEach(times -> {
+            List<Long> sorted = times.stream().sorted().toList();
+            for (int i = 1; i < sorted.size(); i++) {
+                assertThat(sorted.get(i) - sorted.get(i - 1)).as("each digest message updated at most every group-interval")
+                        .isGreaterThanOrEqualTo(1900);
+            }
+        });
+    }
+
+    @Test
+    @Order(3)
+    void aBurstOf60AlertsIsNamedWhollyInTheDigestsThreadAndRecoveriesEditThoseMessages() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ids.add(String.format("4gBurst%04d", i));
+        }
+        postAll(ids.stream().map(id -> notification(id, 0)).toList());
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> namedInSlack("4gBurst").size() == 60);
+        List<Map<String, String>> posts = slack("chat.postMessage", f -> f.getOrDefault("blocks", "").contains("4gBurst"));
+        Map<String, String> summary = posts.get(0);
+        String summaryTs = summary.get("answer.ts");
+        assertThat(summary.get("text")).startsWith(":rotating_light: ");
+        assertThat(summary).doesNotContainKey("thread_ts");
+        List<Map<String, String>> pages = posts.subList(1, posts.size());
+        assertThat(pages).isNotEmpty().allSatisfy(page -> assertThat(page.get("thread_ts")).isEqualTo(summaryTs));
+        // the burst may outlast group-wait: its latest alerts then join the digest, which is edited
+        await().atMost(Duration.ofSeconds(30)).until(() -> latestText(summaryTs).equals(":rotating_light: 60 alerts (60 critical)")
+                && latestText(pages.get(0).get("answer.ts")).equals("Alerts 1–60 of 60"));
+        for (Map<String, String> post : slack("chat.", f -> f.getOrDefault("blocks", "").contains("4gBurst"))) {
+            JsonNode blocks = new com.fasterxml.jackson.databind.ObjectMapper().readTree(post.get("blocks"));
+            assertThat(blocks.size()).isLessThanOrEqualTo(50);
+            blocks.findValues("text").forEach(t -> assertThat((t.isTextual() ? t : t.path("text")).asText().length())
+                    .isLessThanOrEqualTo(3000));
+        }
+        int postsBefore = slack("chat.postMessage", f -> true).size();
+
+        postAll(ids.subList(0, 10).stream().map(AlertStormTests::recovery).toList());
+
+        String page = pages.get(0).get("answer.ts");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> slack("chat.update",
+                f -> page.equals(f.get("ts"))).stream().anyMatch(f -> ids.subList(0, 10).stream()
+                        .allMatch(id -> f.get("blocks").contains(":white_check_mark: OK <https://mackerel.io/orgs/acme/alerts/"
+                                + id + "|CPU usage>"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> latestText(summaryTs).equals(":rotating_light: 60 alerts (50 critical, 10 ok)"));
+        assertThat(slack("chat.postMessage", f -> true)).hasSize(postsBefore);
+    }
+
+    /** The text of a message as last posted or edited. */
+    private static String latestText(String ts) {
+        List<Map<String, String>> edits = slack("chat.update", f -> ts.equals(f.get("ts")));
+        if (!edits.isEmpty()) {
+            return edits.get(edits.size() - 1).get("text");
+        }
+        return slack("chat.postMessage", f -> ts.equals(f.get("answer.ts"))).stream().findFirst().map(f -> f.get("text"))
+                .orElse("");
+    }
+
+    /** Alert ids named in any Slack message or update so far. */
+    private static Set<String> namedInSlack(String prefix) {
+        Pattern id = Pattern.compile("(" + prefix + "\\d{4})");
+        Set<String> named = new java.util.HashSet<>();
+        slackApi.getAllServeEvents().forEach(e -> {
+            var m = id.matcher(form(e.getRequest()).getOrDefault("blocks", ""));
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        });
+        return named;
+    }
+
+    static String recovery(String id) {
+        ObjectNode body = Json.readObject(mackerel("alert-critical-host.json", id));
+        ObjectNode alert = (ObjectNode) body.get("alert");
+        alert.put("status", "ok");
+        alert.put("statusChangedAt", 1795255200L + 3600L);
+        body.put("message", "recovered");
+        return body.toString();
+    }
+
+    private void postAll(List<String> bodies) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (String body : bodies) {
+                answers.add(senders.submit(() -> postMackerel(body, MACKEREL_TOKEN).statusCode()));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(202);
+            }
+        } finally {
+            senders.shutdown();
         }
     }
 
