@@ -38,7 +38,7 @@ public final class HubProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
     }
 
-    /** Environment variables for the JVM (e.g. AWS credentials for DynamoDB Local), set before {@link #start}. */
+    /** Environment variables for the JVM (e.g. AWS credentials for the DynamoDB test server), set before {@link #start}. */
     public HubProcess withEnvironment(Map<String, String> variables) {
         environment.putAll(variables);
         return this;
