@@ -45,7 +45,7 @@ public final class HubProcess implements AutoCloseable {
         return new HubProcess(port, log, List.of(Path.of("scripts", "run-hub").toAbsolutePath().toString()), properties);
     }
 
-    /** Environment variables for the JVM (e.g. AWS credentials for DynamoDB Local), set before {@link #start}. */
+    /** Environment variables for the JVM (e.g. AWS credentials for the DynamoDB test server), set before {@link #start}. */
     public HubProcess withEnvironment(Map<String, String> variables) {
         environment.putAll(variables);
         return this;

@@ -1,5 +1,6 @@
 package io.chatopshub.cloudwatch;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -12,14 +13,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topicArns     SNS topics whose messages are accepted; empty accepts none
  * @param snsUrlPattern the only URLs the hub fetches signing certificates and subscription
  *                      confirmations from; matched from the start of the URL. The default admits
- *                      {@code https://sns.<region>.amazonaws.com[.cn]/} and nothing else
+ *                      {@code https://sns.<region>.amazonaws.com[.cn]/} and nothing else (a region
+ *                      name such as {@code eu-west-1}, so not {@code sns.s3.amazonaws.com})
+ * @param maxMessageAge  how old a message's signed {@code Timestamp} may be: an older one is a
+ *                      replay of a captured delivery (SNS signs messages once, so a signature stays
+ *                      valid for as long as its certificate). Longer than the subscription's
+ *                      delivery retry window, or late retries are refused
  */
 @ConfigurationProperties("chatops.cloudwatch")
 public record CloudwatchProperties(
         @DefaultValue List<String> topicArns,
-        @DefaultValue(DEFAULT_SNS_URL_PATTERN) String snsUrlPattern) {
+        @DefaultValue(DEFAULT_SNS_URL_PATTERN) String snsUrlPattern,
+        @DefaultValue("1h") Duration maxMessageAge) {
 
-    public static final String DEFAULT_SNS_URL_PATTERN = "^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/";
+    public static final String DEFAULT_SNS_URL_PATTERN = "^https://sns\\.[a-z]{2}(-[a-z]+)+-[0-9]{1,2}\\.amazonaws\\.com(\\.cn)?/";
     private static final Pattern TOPIC_ARN = Pattern.compile("^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}$");
 
     public CloudwatchProperties {
@@ -32,6 +39,12 @@ public record CloudwatchProperties(
         }
         if (snsUrlPattern == null || snsUrlPattern.isBlank()) {
             snsUrlPattern = DEFAULT_SNS_URL_PATTERN;
+        }
+        if (maxMessageAge == null) {
+            maxMessageAge = Duration.ofHours(1);
+        }
+        if (maxMessageAge.isNegative() || maxMessageAge.isZero()) {
+            throw new IllegalArgumentException("chatops.cloudwatch.max-message-age must be positive, was " + maxMessageAge);
         }
         try {
             Pattern.compile(snsUrlPattern);

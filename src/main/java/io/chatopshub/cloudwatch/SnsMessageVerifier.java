@@ -16,17 +16,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -42,6 +51,9 @@ import org.springframework.web.client.RestClient;
  * {@code chatops.cloudwatch.sns-url-pattern}, topics in several regions, or a local certificate
  * server in tests.
  *
+ * <p>Besides the signature, a message must be fresh (its signed {@code Timestamp} within
+ * {@code chatops.cloudwatch.max-message-age}) and its certificate issued to {@code sns.amazonaws.com}.
+ *
  * <p>The certificate URL comes from the unverified body, so it is checked against the pattern
  * before any request, redirects are never followed, and certificates are cached by URL (SNS
  * rotates them rarely; a cache bounded in size stops a stream of distinct allowed URLs from
@@ -55,6 +67,11 @@ public class SnsMessageVerifier {
     private static final Map<String, String> ALGORITHMS = Map.of("1", "SHA1withRSA", "2", "SHA256withRSA");
     private static final int MAX_CERTIFICATE_BYTES = 64 * 1024;
     private static final int MAX_CACHED_CERTIFICATES = 64;
+    /** The name every SNS signing certificate carries, whatever the region. */
+    static final String SNS_SUBJECT = "sns.amazonaws.com";
+    /** Clocks disagree a little; a message from further in the future than this was not made by SNS. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final int SAN_DNS_NAME = 2;
     private static final Pattern SUBSCRIPTION_ARN = Pattern.compile("<SubscriptionArn>\\s*([^<\\s]+)\\s*</SubscriptionArn>");
 
     private final CloudwatchProperties properties;
@@ -88,7 +105,8 @@ public class SnsMessageVerifier {
      * @param rawDeliveryHeader   the {@code x-amz-sns-rawdelivery} header, or null
      * @throws BadRequestException        raw delivery, or a body that is not an SNS message
      * @throws InvalidSignatureException  unknown signature version, bad or forged signature,
-     *                                    certificate URL outside the pattern, topic not allowed
+     *                                    certificate URL outside the pattern, topic not allowed,
+     *                                    message older than the allowed age, certificate not issued to SNS
      * @throws TransientFailureException  the signing certificate could not be fetched right now
      */
     public SnsMessage verify(String body, String rawDeliveryHeader) {
@@ -109,6 +127,7 @@ public class SnsMessageVerifier {
         if (!urls.certificateAllowed(message.signingCertUrl())) {
             throw new InvalidSignatureException("SNS SigningCertURL does not match chatops.cloudwatch.sns-url-pattern");
         }
+        requireFresh(message);
         byte[] signature;
         try {
             signature = Base64.getMimeDecoder().decode(message.signature());
@@ -116,6 +135,9 @@ public class SnsMessageVerifier {
             throw new InvalidSignatureException("SNS Signature is not base64");
         }
         X509Certificate certificate = certificate(message.signingCertUrl());
+        if (!issuedToSns(certificate)) {
+            throw new InvalidSignatureException("SNS signing certificate is not issued to " + SNS_SUBJECT);
+        }
         try {
             Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certificate.getPublicKey());
@@ -185,6 +207,53 @@ public class SnsMessageVerifier {
             throw new BadRequestException("SNS " + type + " lacks SubscribeURL or Token");
         }
         return message;
+    }
+
+    /**
+     * A valid signature never expires (SNS signs each message once), so a captured delivery could be
+     * replayed for as long as the certificate lives; the signed {@code Timestamp} bounds that.
+     */
+    private void requireFresh(SnsMessage message) {
+        Instant sent;
+        try {
+            sent = Instant.parse(message.timestamp());
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException("SNS Timestamp is not an ISO-8601 instant");
+        }
+        Instant now = clock.instant();
+        if (sent.isBefore(now.minus(properties.maxMessageAge()))) {
+            throw new InvalidSignatureException("SNS message is older than chatops.cloudwatch.max-message-age ("
+                    + properties.maxMessageAge() + "): sent " + sent);
+        }
+        if (sent.isAfter(now.plus(CLOCK_SKEW))) {
+            throw new InvalidSignatureException("SNS message Timestamp is in the future: " + sent);
+        }
+    }
+
+    /**
+     * The certificate URL only says where the certificate came from; its subject says whom it was
+     * issued to. SNS's certificates name {@code sns.amazonaws.com} (as CN, and as a DNS name).
+     */
+    static boolean issuedToSns(X509Certificate certificate) {
+        try {
+            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253)).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN") && SNS_SUBJECT.equalsIgnoreCase(String.valueOf(rdn.getValue()))) {
+                    return true;
+                }
+            }
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> name : alternatives) {
+                    if (name.size() == 2 && Integer.valueOf(SAN_DNS_NAME).equals(name.get(0))
+                            && SNS_SUBJECT.equalsIgnoreCase(String.valueOf(name.get(1)))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (InvalidNameException | CertificateParsingException e) {
+            return false;
+        }
     }
 
     private static String text(JsonNode root, String field) {

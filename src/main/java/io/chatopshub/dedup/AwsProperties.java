@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param region   e.g. {@code ap-northeast-1}; empty means the SDK's region chain
  *                 ({@code AWS_REGION}, profile, instance metadata)
- * @param endpoint optional override, e.g. {@code http://127.0.0.1:8000} for DynamoDB Local
+ * @param endpoint optional override, e.g. {@code http://127.0.0.1:4567} for a local DynamoDB-compatible server
  */
 @Validated
 @ConfigurationProperties("chatops.aws")

@@ -7,8 +7,11 @@ import jakarta.jms.ConnectionFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.management.DefaultManagementMBeanAssembler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -79,6 +82,29 @@ class OpsConfiguration {
         var factory = new MicrometerRoutePolicyFactory();
         factory.setMeterRegistry(registry);
         return factory;
+    }
+
+    /**
+     * Camel's own MBean assembler for the processors of every route, so that Hawtio's route diagram
+     * counts. Under Spring, Camel assembles the MBean of a {@code bean} step whose bean carries
+     * Spring's {@code @ManagedResource} from that bean alone ({@code deadLetters} → only
+     * {@code Depth}): the step then lacks {@code Index} and the counters, and
+     * {@code dumpRoutesStatsAsXml}, which the diagram reads, fails for the whole context. Such beans
+     * stay exported under {@code io.chatopshub} by Spring itself; their steps become ordinary
+     * processors with statistics.
+     */
+    @Bean
+    CamelContextConfiguration processorStatistics() {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext context) {
+                context.getCamelContextExtension().setManagementMBeanAssembler(new DefaultManagementMBeanAssembler(context));
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext context) {
+            }
+        };
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.chatopshub.system;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.function.Supplier;
 
 import jakarta.servlet.FilterChain;
@@ -11,18 +12,25 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.security.authentication.event.AbstractAuthenticationEvent;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
@@ -43,6 +51,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the session cookie itself stays HTTP-only and same-site.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsoleProperties.class)
 class WebConfiguration {
 
     @Bean
@@ -95,8 +104,31 @@ class WebConfiguration {
         return http.build();
     }
 
+    /** Wrong console passwords slow further attempts down (README, "Logging in"). */
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+    LoginThrottle loginThrottle(ConsoleProperties console, Clock clock) {
+        return new LoginThrottle(console.loginFailuresAllowed(), console.loginMaxDelay(), clock);
+    }
+
+    @Bean
+    ApplicationListener<AbstractAuthenticationEvent> loginOutcomes(LoginThrottle loginThrottle) {
+        return event -> LoginThrottleFilter.record(loginThrottle, event);
+    }
+
+    /**
+     * The operator chain: a login for everything under {@code /actuator} but health, throttled
+     * against guessing, Jolokia limited to reads over GET and to the console's own origin, and,
+     * when the console has a port of its own ({@code management.server.port}), nothing of it on the
+     * public port.
+     */
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, LoginThrottle loginThrottle, ConsoleProperties console,
+            Environment environment) throws Exception {
+        if (ManagementPortType.get(environment) == ManagementPortType.DIFFERENT) {
+            http.addFilterBefore(new OperatorPortFilter(), CsrfFilter.class);
+        }
+        http.addFilterBefore(new JolokiaRequestGuard(console.allowedOrigins()), CsrfFilter.class)
+                .addFilterBefore(new LoginThrottleFilter(loginThrottle), UsernamePasswordAuthenticationFilter.class);
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator", "/actuator/**", "/login", "/logout").authenticated()
@@ -112,7 +144,7 @@ class WebConfiguration {
     }
 
     /** Paths a logged-in operator uses from a browser; only these need CSRF protection. */
-    private static boolean isOperatorPath(String path) {
+    static boolean isOperatorPath(String path) {
         return path.startsWith("/actuator") || path.startsWith("/login") || path.startsWith("/logout");
     }
 

@@ -17,6 +17,7 @@ import io.chatopshub.alerts.AlertsHubTest;
 import io.chatopshub.system.Json;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +57,7 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         fields.put("TopicArn", topic);
         fields.put("Subject", "ALARM: \"" + alarmName + "\" in Asia Pacific (Tokyo)");
         fields.put("Message", resource("/cloudwatch/" + alarmFile).strip().replace("api-5xx-high", alarmName));
-        fields.put("Timestamp", "2026-11-21T10:00:13.456Z");
+        fields.put("Timestamp", Instant.now().minusSeconds(2).toString());
         fields.put("UnsubscribeURL", snsApi.baseUrl() + "/?Action=Unsubscribe&SubscriptionArn=" + TOPIC + ":1");
         return fields;
     }
@@ -70,7 +71,7 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         fields.put("Message", "You have chosen to subscribe to the topic " + TOPIC
                 + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
         fields.put("SubscribeURL", snsApi.baseUrl() + "/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=" + token);
-        fields.put("Timestamp", "2026-11-21T09:00:00.000Z");
+        fields.put("Timestamp", Instant.now().minusSeconds(2).toString());
         return fields;
     }
 

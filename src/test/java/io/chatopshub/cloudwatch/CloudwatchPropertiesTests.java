@@ -3,6 +3,7 @@ package io.chatopshub.cloudwatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatopshub.system.IntegrationStatus;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -16,7 +17,8 @@ class CloudwatchPropertiesTests {
         runner.run(context -> {
             CloudwatchProperties properties = context.getBean(CloudwatchProperties.class);
             assertThat(properties.topicArns()).isEmpty();
-            assertThat(properties.snsUrlPattern()).isEqualTo("^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/");
+            assertThat(properties.snsUrlPattern()).isEqualTo("^https://sns\\.[a-z]{2}(-[a-z]+)+-[0-9]{1,2}\\.amazonaws\\.com(\\.cn)?/");
+            assertThat(properties.maxMessageAge()).isEqualTo(Duration.ofHours(1));
             assertThat(context.getBean(IntegrationStatus.class).mode()).isEqualTo(IntegrationStatus.Mode.DISABLED);
         });
     }
@@ -47,6 +49,17 @@ class CloudwatchPropertiesTests {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
                     .hasMessageContaining("chatops.cloudwatch.topic-arns: 'chatops-alarms' is not an SNS topic ARN");
+        });
+    }
+
+    @Test
+    void maximumMessageAgeIsBoundAndMustBePositive() {
+        runner.withPropertyValues("chatops.cloudwatch.max-message-age=15m").run(context ->
+                assertThat(context.getBean(CloudwatchProperties.class).maxMessageAge()).isEqualTo(Duration.ofMinutes(15)));
+        runner.withPropertyValues("chatops.cloudwatch.max-message-age=0s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("chatops.cloudwatch.max-message-age must be positive");
         });
     }
 }

@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,8 @@ class SnsMessageVerifierTests {
     }
 
     private static SnsMessageVerifier verifierFor(String baseUrl, Clock clock) {
-        return new SnsMessageVerifier(new CloudwatchProperties(List.of(TOPIC), "^" + Pattern.quote(baseUrl + "/")), clock);
+        return new SnsMessageVerifier(new CloudwatchProperties(List.of(TOPIC), "^" + Pattern.quote(baseUrl + "/"),
+                Duration.ofHours(1)), clock);
     }
 
     static String alarm(String file) {
@@ -79,7 +81,7 @@ class SnsMessageVerifierTests {
         fields.put("TopicArn", TOPIC);
         fields.put("Subject", "ALARM: \"api-5xx-high\" in Asia Pacific (Tokyo)");
         fields.put("Message", message);
-        fields.put("Timestamp", "2026-11-21T10:00:13.456Z");
+        fields.put("Timestamp", Instant.now().minusSeconds(2).toString());
         return fields;
     }
 
@@ -93,7 +95,7 @@ class SnsMessageVerifierTests {
                 + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
         fields.put("SubscribeURL", sns.baseUrl() + "/?Action=ConfirmSubscription&TopicArn=" + TOPIC
                 + "&Token=2336412f37fb687f5d51e6e2425dacbba9d1b3b1");
-        fields.put("Timestamp", "2026-11-21T09:00:00.000Z");
+        fields.put("Timestamp", Instant.now().minusSeconds(2).toString());
         return fields;
     }
 
@@ -185,7 +187,9 @@ class SnsMessageVerifierTests {
     @ValueSource(strings = {"Message", "MessageId", "Timestamp", "Subject"})
     void tamperedFieldIsRefused(String field) {
         Map<String, String> fields = signedNotification("1");
-        fields.put(field, fields.get(field) + " ");
+        // a timestamp stays a well-formed, fresh instant, so only the signature can tell
+        fields.put(field, field.equals("Timestamp") ? Instant.parse(fields.get(field)).minusSeconds(1).toString()
+                : fields.get(field) + " ");
 
         assertThatThrownBy(() -> verifier.verify(SnsTestSigner.json(fields), null))
                 .isInstanceOf(InvalidSignatureException.class);
@@ -234,7 +238,7 @@ class SnsMessageVerifierTests {
         ""
     })
     void certificateUrlOutsideTheDefaultPatternIsRefusedWithoutFetching(String url) {
-        var production = new SnsMessageVerifier(new CloudwatchProperties(List.of(TOPIC), null), Clock.systemUTC());
+        var production = new SnsMessageVerifier(new CloudwatchProperties(List.of(TOPIC), null, null), Clock.systemUTC());
         String body = SnsTestSigner.json(signer.signed(notification("hello"), "2", url));
 
         assertThatThrownBy(() -> production.verify(body, null)).isInstanceOf(InvalidSignatureException.class)
@@ -342,10 +346,80 @@ class SnsMessageVerifierTests {
 
     @Test
     void expiredCertificateIsRefused() {
-        var later = verifierFor(sns.baseUrl(), Clock.offset(Clock.systemUTC(), Duration.ofDays(60)));
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofDays(60));
+        Map<String, String> fields = notification(alarm("alarm-alarm.json"));
+        fields.put("Timestamp", later.instant().toString());
 
-        assertThatThrownBy(() -> later.verify(SnsTestSigner.json(signedNotification("2")), null))
+        assertThatThrownBy(() -> verifierFor(sns.baseUrl(), later).verify(SnsTestSigner.json(signer.signed(fields, "2", certUrl)), null))
                 .isInstanceOf(InvalidSignatureException.class).hasMessageContaining("expired");
+    }
+
+    @Test
+    void messageSignedLongerAgoThanTheMaximumAgeIsRefusedWithoutFetchingTheCertificate() {
+        Map<String, String> fields = notification(alarm("alarm-alarm.json"));
+        fields.put("Timestamp", Instant.now().minus(Duration.ofHours(1)).minusSeconds(5).toString());
+
+        assertThatThrownBy(() -> verifier.verify(SnsTestSigner.json(signer.signed(fields, "2", certUrl)), null))
+                .isInstanceOf(InvalidSignatureException.class).hasMessageContaining("older than chatops.cloudwatch.max-message-age");
+        sns.verify(0, getRequestedFor(urlPathEqualTo(CERT_PATH)));
+    }
+
+    @Test
+    void messageFrom2024IsRefusedThoughItsSignatureIsGood() {
+        Map<String, String> fields = notification(alarm("alarm-alarm.json"));
+        fields.put("Timestamp", "2024-05-01T10:00:13.456Z");
+
+        assertThatThrownBy(() -> verifier.verify(SnsTestSigner.json(signer.signed(fields, "2", certUrl)), null))
+                .isInstanceOf(InvalidSignatureException.class).hasMessageContaining("2024-05-01T10:00:13.456Z");
+    }
+
+    @Test
+    void maximumAgeIsConfigurable() {
+        Map<String, String> fields = notification(alarm("alarm-alarm.json"));
+        fields.put("Timestamp", Instant.now().minus(Duration.ofMinutes(90)).toString());
+        String body = SnsTestSigner.json(signer.signed(fields, "2", certUrl));
+        var patient = new SnsMessageVerifier(new CloudwatchProperties(List.of(TOPIC), "^" + Pattern.quote(sns.baseUrl() + "/"),
+                Duration.ofHours(2)), Clock.systemUTC());
+
+        assertThat(patient.verify(body, null).topicArn()).isEqualTo(TOPIC);
+        assertThatThrownBy(() -> verifier.verify(body, null)).isInstanceOf(InvalidSignatureException.class);
+    }
+
+    @Test
+    void messageFromTheFutureIsRefused() {
+        Map<String, String> fields = notification(alarm("alarm-alarm.json"));
+        fields.put("Timestamp", Instant.now().plus(Duration.ofMinutes(10)).toString());
+
+        assertThatThrownBy(() -> verifier.verify(SnsTestSigner.json(signer.signed(fields, "2", certUrl)), null))
+                .isInstanceOf(InvalidSignatureException.class).hasMessageContaining("future");
+    }
+
+    @Test
+    void timestampThatIsNotAnInstantIsABadRequest() {
+        Map<String, String> fields = notification(alarm("alarm-alarm.json"));
+        fields.put("Timestamp", "yesterday");
+
+        assertThatThrownBy(() -> verifier.verify(SnsTestSigner.json(signer.signed(fields, "2", certUrl)), null))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("Timestamp");
+    }
+
+    @Test
+    void certificateIssuedToAnotherNameIsRefusedThoughItSignedTheMessage() {
+        SnsTestSigner impostor = SnsTestSigner.create("CN=sns.example.com");
+        sns.stubFor(get(urlPathEqualTo("/impostor.pem")).willReturn(aResponse().withStatus(200).withBody(impostor.pem)));
+        String body = SnsTestSigner.json(impostor.signed(notification(alarm("alarm-alarm.json")), "2",
+                sns.baseUrl() + "/impostor.pem"));
+
+        assertThatThrownBy(() -> verifier.verify(body, null))
+                .isInstanceOf(InvalidSignatureException.class).hasMessageContaining("not issued to sns.amazonaws.com");
+    }
+
+    @Test
+    void certificateNamingSnsOnlyInAnotherAttributeIsRefused() {
+        SnsTestSigner impostor = SnsTestSigner.create("CN=evil.example, OU=sns.amazonaws.com");
+
+        assertThat(SnsMessageVerifier.issuedToSns(impostor.certificate)).isFalse();
+        assertThat(SnsMessageVerifier.issuedToSns(signer.certificate)).isTrue();
     }
 
     @Test

@@ -39,12 +39,17 @@ public final class SnsTestSigner {
     }
 
     public static SnsTestSigner create() {
+        return create("CN=sns.amazonaws.com");
+    }
+
+    /** A signer whose certificate has the given subject, e.g. one SNS would never use. */
+    public static SnsTestSigner create(String subject) {
         try {
             Path dir = Files.createTempDirectory("sns-test-keys");
             Path store = dir.resolve("sns.p12");
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
             Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "sns", "-keyalg", "RSA",
-                    "-keysize", "2048", "-sigalg", "SHA256withRSA", "-dname", "CN=sns.amazonaws.com", "-validity", "30",
+                    "-keysize", "2048", "-sigalg", "SHA256withRSA", "-dname", subject, "-validity", "30",
                     "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", new String(PASSWORD),
                     "-keypass", new String(PASSWORD)).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -14,7 +14,9 @@ class SnsUrlsTests {
         "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
         "https://sns.ap-northeast-1.amazonaws.com/SimpleNotificationService-abc.pem",
         "https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-abc.pem",
-        "https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem"
+        "https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem",
+        "https://sns.eu-central-2.amazonaws.com/SimpleNotificationService-abc.pem",
+        "https://sns.us-isob-east-1.amazonaws.com/SimpleNotificationService-abc.pem"
     })
     void realSnsCertificateUrlsAreAllowed(String url) {
         assertThat(urls.certificateAllowed(url)).isTrue();
@@ -30,7 +32,11 @@ class SnsUrlsTests {
         "https://sns.us-east-1.amazonaws.com/x.pem?x=1",
         "https://sns.us-east-1.amazonaws.com/x .pem",
         "https://sns.us-east-1.amazonaws.com/..\\x.pem",
-        "https://SNS.US-EAST-1.AMAZONAWS.COM/x.pem"
+        "https://SNS.US-EAST-1.AMAZONAWS.COM/x.pem",
+        "https://sns.s3.amazonaws.com/x.pem",
+        "https://sns.x.amazonaws.com/x.pem",
+        "https://sns.evil-bucket.amazonaws.com/x.pem",
+        "https://sns.us-east-1.s3.amazonaws.com/x.pem"
     })
     void lookalikeCertificateUrlsAreRefused(String url) {
         assertThat(urls.certificateAllowed(url)).isFalse();

@@ -46,7 +46,7 @@ class DynamoDbFailureTests {
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .endpointOverride(URI.create(dynamoDb.baseUrl()))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(DynamoDbLocal.CREDENTIALS)
+                .credentialsProvider(Dynalite.CREDENTIALS)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
         store = new DynamoDbStateStore(client, TABLE, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -131,7 +131,7 @@ class DynamoDbFailureTests {
             nothingListens = URI.create("http://127.0.0.1:" + socket.getLocalPort());
         }
         AwsProperties aws = new AwsProperties("us-east-1", nothingListens);
-        try (DynamoDbClient down = DynamoDbStoreConfiguration.client(aws, DynamoDbLocal.CREDENTIALS)) {
+        try (DynamoDbClient down = DynamoDbStoreConfiguration.client(aws, Dynalite.CREDENTIALS)) {
             DynamoDbStateStore unreachable = new DynamoDbStateStore(down, TABLE, Clock.systemUTC());
 
             long started = System.nanoTime();

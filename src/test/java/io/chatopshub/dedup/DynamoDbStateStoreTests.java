@@ -33,14 +33,14 @@ class DynamoDbStateStoreTests {
 
     @BeforeAll
     static void createTable() {
-        new DynamoDbStateStore(DynamoDbLocal.client(), TABLE, Clock.systemUTC()).ensureTable(true);
+        new DynamoDbStateStore(Dynalite.client(), TABLE, Clock.systemUTC()).ensureTable(true);
     }
 
     @BeforeEach
     void newStore() {
-        // whole seconds, as DynamoDB stores expiry; starting at the real time keeps items unexpired for DynamoDB Local
+        // whole seconds, as DynamoDB stores expiry; starting at the real time keeps items unexpired on the test server
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        store = new DynamoDbStateStore(DynamoDbLocal.client(), TABLE, clock);
+        store = new DynamoDbStateStore(Dynalite.client(), TABLE, clock);
     }
 
     @Test
@@ -76,7 +76,7 @@ class DynamoDbStateStoreTests {
     @Test
     void ttlIsRoundedUpToWholeSecondsNeverShortened() {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS).plusMillis(900));
-        store = new DynamoDbStateStore(DynamoDbLocal.client(), TABLE, clock);
+        store = new DynamoDbStateStore(Dynalite.client(), TABLE, clock);
         String key = key();
         store.claim(key, "v", Duration.ofMillis(200));
 
@@ -177,7 +177,7 @@ class DynamoDbStateStoreTests {
     @Test
     void twoInstancesRacingForTheSameKeyExactlyOneWinsEveryTime() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        try (DynamoDbClient clientA = DynamoDbLocal.newClient(); DynamoDbClient clientB = DynamoDbLocal.newClient()) {
+        try (DynamoDbClient clientA = Dynalite.newClient(); DynamoDbClient clientB = Dynalite.newClient()) {
             StateStore hubA = new DynamoDbStateStore(clientA, TABLE, clock);
             StateStore hubB = new DynamoDbStateStore(clientB, TABLE, clock);
             for (int round = 0; round < 50; round++) {
@@ -227,7 +227,7 @@ class DynamoDbStateStoreTests {
     }
 
     private static Map<String, AttributeValue> rawItem(String key) {
-        return DynamoDbLocal.client().getItem(get -> get.tableName(TABLE)
+        return Dynalite.client().getItem(get -> get.tableName(TABLE)
                 .key(Map.of("pk", AttributeValue.fromS(key))).consistentRead(true)).item();
     }
 

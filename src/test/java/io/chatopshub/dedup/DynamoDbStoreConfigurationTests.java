@@ -16,8 +16,8 @@ class DynamoDbStoreConfigurationTests {
 
     private final ApplicationContextRunner hub = new ApplicationContextRunner()
             .withUserConfiguration(DynamoDbStoreConfiguration.class)
-            .withBean(AwsCredentialsProvider.class, () -> DynamoDbLocal.CREDENTIALS)
-            .withPropertyValues("chatops.aws.region=us-east-1", "chatops.aws.endpoint=" + DynamoDbLocal.endpoint());
+            .withBean(AwsCredentialsProvider.class, () -> Dynalite.CREDENTIALS)
+            .withPropertyValues("chatops.aws.region=us-east-1", "chatops.aws.endpoint=" + Dynalite.endpoint());
 
     private final ApplicationContextRunner properties = new ApplicationContextRunner()
             .withUserConfiguration(PropertiesOnly.class);
@@ -27,7 +27,7 @@ class DynamoDbStoreConfigurationTests {
         String table = "dedup-" + UUID.randomUUID();
         hub.withPropertyValues("chatops.dedup.store=dynamodb", "chatops.dedup.table=" + table).run(first -> {
             assertThat(first).hasNotFailed();
-            assertThat(DynamoDbLocal.client().describeTimeToLive(d -> d.tableName(table))
+            assertThat(Dynalite.client().describeTimeToLive(d -> d.tableName(table))
                     .timeToLiveDescription().timeToLiveStatus())
                     .isIn(TimeToLiveStatus.ENABLED, TimeToLiveStatus.ENABLING);
 
@@ -46,7 +46,7 @@ class DynamoDbStoreConfigurationTests {
             IntegrationStatus status = context.getBean(IntegrationStatus.class);
             assertThat(status.name()).isEqualTo("dedup");
             assertThat(status.mode()).isEqualTo(IntegrationStatus.Mode.CONFIGURED);
-            assertThat(status.detail()).contains(table, "us-east-1", DynamoDbLocal.endpoint().toString());
+            assertThat(status.detail()).contains(table, "us-east-1", Dynalite.endpoint().toString());
         });
     }
 

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 class DynamoDbTableTests {
 
-    private final DynamoDbClient client = DynamoDbLocal.client();
+    private final DynamoDbClient client = Dynalite.client();
 
     @Test
     void missingTableIsCreatedOnDemandWithTtlOnExpiresAt() {

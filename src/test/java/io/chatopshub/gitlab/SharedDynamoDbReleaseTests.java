@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.chatopshub.ChatopsHubApplication;
-import io.chatopshub.dedup.DynamoDbLocal;
+import io.chatopshub.dedup.Dynalite;
 import io.chatopshub.slack.SlackSignatureVerifier;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +75,7 @@ class SharedDynamoDbReleaseTests {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "hub-shared-" + name + "-");
         return new SpringApplicationBuilder(ChatopsHubApplication.class)
                 .initializers(context -> ((GenericApplicationContext) context)
-                        .registerBean(AwsCredentialsProvider.class, () -> DynamoDbLocal.CREDENTIALS))
+                        .registerBean(AwsCredentialsProvider.class, () -> Dynalite.CREDENTIALS))
                 .run(
                         "--server.port=0",
                         "--chatops.data-dir=" + dataDir,
@@ -93,8 +93,8 @@ class SharedDynamoDbReleaseTests {
                         "--chatops.gitlab.read-timeout=1s",
                         "--chatops.dedup.store=dynamodb",
                         "--chatops.dedup.table=" + table,
-                        "--chatops.aws.region=" + DynamoDbLocal.REGION,
-                        "--chatops.aws.endpoint=" + DynamoDbLocal.endpoint(),
+                        "--chatops.aws.region=" + Dynalite.REGION,
+                        "--chatops.aws.endpoint=" + Dynalite.endpoint(),
                         "--spring.jmx.enabled=false",
                         "--camel.main.jmx-enabled=false",
                         "--camel.springboot.main-run-controller=false");

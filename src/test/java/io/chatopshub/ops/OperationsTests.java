@@ -168,6 +168,31 @@ class OperationsTests extends OperatorTest {
         assertThat(answer.path("value").isInt()).isTrue();
     }
 
+    @Test
+    void routeStatisticsDumpAnswersDespiteJmxAnnotatedBeanStepsAndCountsSteps() throws Exception {
+        assertThat(postSlackEvent(eventCallback("Ev0OPS9", directMessage("D0OPS9", "1700000109.000100"))).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))));
+        String context = JSON.readTree(get("/actuator/jolokia/search/org.apache.camel:type=context,*", true).body())
+                .path("value").get(0).asText();
+        String token = xsrfCookie(get("/actuator/jolokia/version", true)).orElseThrow();
+        String dump = "{\"type\":\"exec\",\"mbean\":\"" + context.replace("\"", "\\\"")
+                + "\",\"operation\":\"dumpRoutesStatsAsXml(boolean,boolean)\",\"arguments\":[false,true]}";
+
+        var answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/jolokia"))
+                .header("Authorization", basicAuth()).header("Content-Type", "application/json")
+                .header("Cookie", "XSRF-TOKEN=" + token).header("X-XSRF-TOKEN", token)
+                .POST(HttpRequest.BodyPublishers.ofString(dump)).build(), HttpResponse.BodyHandlers.ofString());
+
+        JsonNode result = JSON.readTree(answer.body());
+        assertThat(result.path("status").asInt()).as(answer.body()).isEqualTo(200);
+        String xml = result.path("value").asText();
+        assertThat(xml).contains("<routeStat id=\"slack-receive-events\"", "<processorStat id=");
+        assertThat(xml).containsPattern("<routeStat id=\"slack-handle-events\"[^>]*exchangesTotal=\"[1-9]");
+        assertThat(xml).containsPattern("<processorStat id=\"[^\"]+\"[^>]*exchangesTotal=\"[1-9]");
+    }
+
     private static Optional<String> xsrfCookie(HttpResponse<?> response) {
         return response.headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith("XSRF-TOKEN="))

@@ -63,13 +63,13 @@ import org.yaml.snakeyaml.Yaml;
 import io.chatopshub.HubProcess;
 import io.chatopshub.automation.AzureStubs;
 import io.chatopshub.automation.JobNames;
-import io.chatopshub.dedup.DynamoDbLocal;
+import io.chatopshub.dedup.Dynalite;
 import io.chatopshub.slack.SlackSignatureVerifier;
 
 /**
  * Two hub processes behind one (imaginary) load balancer, sharing an external ActiveMQ Artemis
  * broker (started here from Maven Central's artifacts, with the hub's own queues and address
- * settings) and a DynamoDB table (DynamoDB Local): what one instance accepted, either instance
+ * settings) and a DynamoDB table (dynalite): what one instance accepted, either instance
  * finishes; a delivery Slack retries against the other instance is still acted on once; a
  * runbook job whose polls both instances share is created once and its progress reported once.
  *
@@ -297,8 +297,8 @@ class ScaleOutIT {
         properties.put("spring.artemis.embedded.enabled", "false");
         properties.put("chatops.dedup.store", "dynamodb");
         properties.put("chatops.dedup.table", table);
-        properties.put("chatops.aws.region", DynamoDbLocal.REGION);
-        properties.put("chatops.aws.endpoint", DynamoDbLocal.endpoint().toString());
+        properties.put("chatops.aws.region", Dynalite.REGION);
+        properties.put("chatops.aws.endpoint", Dynalite.endpoint().toString());
         properties.put("chatops.logging.json", Boolean.toString(jsonLogs));
         try {
             return new HubProcess(HubProcess.freePort(), dir.resolve(name + ".log"), properties)
