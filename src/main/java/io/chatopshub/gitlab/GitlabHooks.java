@@ -43,10 +43,12 @@ public class GitlabHooks {
         this.slack = slack;
     }
 
-    /** {@code POST /hooks/gitlab}: token, then payload. */
+    /** {@code POST /hooks/gitlab}: signature or token, then payload. */
     public void pipelineHook(Exchange exchange) {
-        HookOutcome outcome = hook.pipelineHook(requestHeader(exchange, "X-Gitlab-Token"), RawBody.asString(exchange),
-                requestHeader(exchange, "Idempotency-Key"));
+        PipelineHook.Signed signed = new PipelineHook.Signed(requestHeader(exchange, "webhook-id"),
+                requestHeader(exchange, "webhook-timestamp"), requestHeader(exchange, "webhook-signature"));
+        HookOutcome outcome = hook.pipelineHook(requestHeader(exchange, "X-Gitlab-Token"), signed,
+                RawBody.of(exchange), requestHeader(exchange, "Idempotency-Key"));
         accept(exchange, outcome);
     }
 

@@ -15,6 +15,7 @@ import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.request.chat.ChatPostMessageRequest;
 import com.slack.api.methods.request.chat.ChatUpdateRequest;
 import com.slack.api.methods.request.reactions.ReactionsAddRequest;
+import com.slack.api.methods.request.usergroups.users.UsergroupsUsersListRequest;
 import com.slack.api.util.http.SlackHttpClient;
 import com.slack.api.webhook.WebhookResponse;
 
@@ -126,6 +127,20 @@ public class SlackClient {
                 throw e;
             }
         }
+    }
+
+    /**
+     * {@code usergroups.users.list}: the user ids in a Slack user group. Without a bot token the
+     * group is taken as empty (and logged as DRY-RUN), so nobody gains a permission in dry-run.
+     */
+    public java.util.List<String> usergroupMembers(String usergroupId) {
+        if (isDryRun()) {
+            DryRun.log("slack", "usergroups.users.list", "usergroup=" + usergroupId + " (taken as empty)");
+            return java.util.List.of();
+        }
+        var request = UsergroupsUsersListRequest.builder().token(botToken).usergroup(usergroupId).build();
+        var response = call("usergroups.users.list", null, () -> slack.methods().usergroupsUsersList(request));
+        return response.getUsers() == null ? java.util.List.of() : java.util.List.copyOf(response.getUsers());
     }
 
     /**
