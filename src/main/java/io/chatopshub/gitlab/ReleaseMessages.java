@@ -26,7 +26,8 @@ final class ReleaseMessages {
     static final String REJECT_ACTION = "release.reject";
     static final String BLOCK_ID = "release.approval";
 
-    private static final Gson GSON = GsonFactory.createSnakeCase();
+    /** Slack's own JSON settings; mrkdwn keeps its {@code <@U…>} as typed rather than as an escaped code point. */
+    private static final Gson GSON = GsonFactory.createSnakeCase().newBuilder().disableHtmlEscaping().create();
 
     private ReleaseMessages() {
     }

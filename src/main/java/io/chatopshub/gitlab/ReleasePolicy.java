@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>User group members come from Slack ({@code usergroups.users.list}) and are kept for
  * {@code chatops.gitlab.usergroup-cache}, so a burst of releases does not query Slack each time and
  * a change in Slack is seen within minutes. A small map is enough for the handful of groups a hub
- * names; a group Slack refuses to list (scope missing, group deleted) counts as empty.
+ * names; a group Slack refuses to list (scope missing, group deleted) counts as empty and is asked
+ * again next time.
  */
 public final class ReleasePolicy {
 
@@ -118,8 +119,9 @@ public final class ReleasePolicy {
         try {
             users = slack.usergroupMembers(usergroup);
         } catch (PermanentFailureException e) {
+            // not cached: once the scope is granted or the id fixed, the next release sees it
             LOG.warn("Slack would not list user group {} ({}); it counts as empty for releases", usergroup, e.code());
-            users = List.of();
+            return List.of();
         }
         usergroups.put(usergroup, new Members(users, now.plus(cacheFor)));
         return users;

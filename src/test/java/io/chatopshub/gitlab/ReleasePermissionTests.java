@@ -52,6 +52,22 @@ class ReleasePermissionTests extends GitlabHubTest {
                 + "}";
     }
 
+    /**
+     * Messages posted in {@code channel} get their own ts, so the updates of this test's approval
+     * message are told apart from those of other tests' requests expiring meanwhile.
+     */
+    static void slackGivesMessagesIn(String channel, String ts) {
+        slackApi.stubFor(WireMock.post(urlPathEqualTo("/api/chat.postMessage")).atPriority(1)
+                .withFormParam("channel", equalTo(channel))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"" + ts + "\"}")));
+    }
+
+    static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder update(String channel, String ts) {
+        return postRequestedFor(urlPathEqualTo("/api/chat.update")).withFormParam("channel", equalTo(channel))
+                .withFormParam("ts", equalTo(ts));
+    }
+
     @Test
     void releaseByUserOutsideTheListIsRefusedInTheThreadAndStartsNoPipeline() throws Exception {
         gitlabApi.stubFor(gitlabCreates("2001", 2001001));
@@ -117,6 +133,7 @@ class ReleasePermissionTests extends GitlabHubTest {
     @Test
     void releaseNeedingApprovalIsStartedOnceWhenSomeoneElseAllowedApproves() throws Exception {
         gitlabApi.stubFor(gitlabCreates("2002", 2002001));
+        slackGivesMessagesIn("C0APPROVE", "1700000305.999999");
 
         postSlackEvent(eventCallback("Ev0APPROVE1", mention("U0ALICE", "C0APPROVE", "1700000305.000100",
                 "release web")));
@@ -145,7 +162,7 @@ class ReleasePermissionTests extends GitlabHubTest {
         await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, reply("C0APPROVE", "1700000305.000100")
                 .withFormParam("text", equalTo("Pipeline #2002001 started for web on main: "
                         + "https://gitlab.example.com/ops/web/-/pipelines/2002001"))));
-        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update"))
+        slackApi.verify(1, update("C0APPROVE", "1700000305.999999")
                 .withFormParam("text", equalTo("Release of web approved"))
                 .withFormParam("blocks", containing("was approved by <@U0BOB>. Starting it now.")));
         String late = press("release.reject", "U0CAROL", "T0123456", "C0APPROVE", "Ev0APPROVE1");
@@ -162,10 +179,11 @@ class ReleasePermissionTests extends GitlabHubTest {
     @Test
     void releaseNobodyApprovesExpiresAndALatePressStartsNothing() throws Exception {
         gitlabApi.stubFor(gitlabCreates("2003", 2003001));
+        slackGivesMessagesIn("C0EXPIRE", "1700000306.999999");
 
         postSlackEvent(eventCallback("Ev0EXPIRE1", mention("U0ALICE", "C0EXPIRE", "1700000306.000100", "release web")));
 
-        await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update"))
+        await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, update("C0EXPIRE", "1700000306.999999")
                 .withFormParam("text", equalTo("Release of web expired"))
                 .withFormParam("blocks", containing(":hourglass: Release of *web* asked by <@U0ALICE> expired: nobody"
                         + " approved it within 8 s. Nothing was started."))));
@@ -178,6 +196,7 @@ class ReleasePermissionTests extends GitlabHubTest {
     @Test
     void interactionWithoutUserOrTeamApprovesNothing() throws Exception {
         gitlabApi.stubFor(gitlabCreates("2006", 2006001));
+        slackGivesMessagesIn("C0NOUSER", "1700000307.999999");
         postSlackEvent(eventCallback("Ev0NOUSER1", mention("U0ALICE", "C0NOUSER", "1700000307.000100", "release web")));
         await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                 .withFormParam("text", equalTo("Release of web needs approval"))
@@ -193,7 +212,7 @@ class ReleasePermissionTests extends GitlabHubTest {
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(audited("Ev0NOUSER1"))
                 .filteredOn(e -> "INCOMPLETE_INTERACTION".equals(e.get("reason"))).hasSize(3));
-        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.update")));
+        slackApi.verify(0, update("C0NOUSER", "1700000307.999999"));
         gitlabApi.verify(0, postRequestedFor(urlEqualTo(trigger("2006"))));
         assertThat(audited("Ev0NOUSER1")).extracting(e -> e.get("event")).doesNotContain("APPROVED");
     }
@@ -203,7 +222,7 @@ class ReleasePermissionTests extends GitlabHubTest {
         String path = "/response/" + UUID.randomUUID();
         String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"" + user + "\",\"username\":\""
                 + user.toLowerCase() + "\"" + (team == null ? "" : ",\"team_id\":\"" + team + "\"") + "},"
-                + "\"api_app_id\":\"A0123\",\"container\":{\"type\":\"message\",\"message_ts\":\"1700000000.000100\","
+                + "\"api_app_id\":\"A0123\",\"container\":{\"type\":\"message\",\"message_ts\":\"" + messageTs(requestId) + "\","
                 + "\"channel_id\":\"" + channel + "\",\"is_ephemeral\":false},\"trigger_id\":\"" + System.nanoTime()
                 + ".1.2\"," + (team == null ? "" : "\"team\":{\"id\":\"" + team + "\",\"domain\":\"acme\"},")
                 + "\"channel\":{\"id\":\"" + channel + "\",\"name\":\"deploy\"},"
@@ -212,6 +231,14 @@ class ReleasePermissionTests extends GitlabHubTest {
                 + requestId + "\",\"type\":\"button\",\"action_ts\":\"1700000006.1\"}]}";
         assertThat(postSlackInteraction(payload).statusCode()).isEqualTo(200);
         return path;
+    }
+
+    /**
+     * The approval message's ts as a press reports it. The Slack stub gives every message the same
+     * ts, and Slack's edge de-duplicates presses by ts, action and user, so each request gets its own.
+     */
+    static String messageTs(String requestId) {
+        return "1700000000." + String.format("%06d", Math.floorMod(requestId.hashCode(), 1_000_000));
     }
 
     void awaitRefusal(String responsePath, String text) {
