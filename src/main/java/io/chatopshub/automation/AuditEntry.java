@@ -28,16 +28,35 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param startedAt when the job started running in Azure
  * @param endedAt when it ended
  * @param durationSeconds from request to end, for outcomes
+ * @param project deploy target, on the lines about releases (which have no runbook)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditEntry(Instant time, Event event, String requestId, String teamId, String userId, String actorId,
                          String channelId,
                          String runbook, Map<String, String> parameters, String reason, String approvedBy,
                          String rejectedBy, String jobName, String outcome, Instant requestedAt, Instant startedAt,
-                         Instant endedAt, Long durationSeconds) {
+                         Instant endedAt, Long durationSeconds, String project) {
 
     public enum Event {
-        LISTED, ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED
+        LISTED, ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED,
+        /** Releases were frozen, for one project or all. */
+        FROZEN,
+        /** A release freeze was lifted. */
+        UNFROZEN
+    }
+
+    /**
+     * A decision about a release from Slack (allowed, refused and why, approval asked, approved or
+     * rejected by whom, expired, frozen), on the same trail as runbooks so one file answers "who
+     * did what".
+     *
+     * @param actorId who acted when that is not the requester (approver, rejecter), or null
+     */
+    public static AuditEntry release(Event event, String requestId, String teamId, String userId, String actorId,
+                                     String channelId, String project, String reason) {
+        return new AuditEntry(null, event, requestId, teamId, userId, actorId, channelId, null, null, reason,
+                event == Event.APPROVED ? actorId : null, event == Event.REJECTED ? actorId : null, null, null, null,
+                null, null, null, project);
     }
 
     /** Someone asked which runbooks they may run ({@code /runbook help}). */
@@ -104,17 +123,17 @@ public record AuditEntry(Instant time, Event event, String requestId, String tea
         }
         return new AuditEntry(null, event, request.requestId(), request.teamId(), request.userId(), null,
                 request.channelId(), request.runbook(), request.parameters(), reason, approvedBy, rejectedBy,
-                request.jobName(), outcome, request.requestedAt(), started, ended, duration);
+                request.jobName(), outcome, request.requestedAt(), started, ended, duration, null);
     }
 
     AuditEntry actedBy(String actor) {
         return new AuditEntry(time, event, requestId, teamId, userId, actor, channelId, runbook, parameters, reason,
-                approvedBy, rejectedBy, jobName, outcome, requestedAt, startedAt, endedAt, durationSeconds);
+                approvedBy, rejectedBy, jobName, outcome, requestedAt, startedAt, endedAt, durationSeconds, project);
     }
 
     AuditEntry stamped(Instant now) {
         return new AuditEntry(now, event, requestId, teamId, userId, actorId, channelId, runbook,
                 parameters == null ? null : ParameterMasking.mask(parameters), reason, approvedBy, rejectedBy,
-                jobName, outcome, requestedAt, startedAt, endedAt, durationSeconds);
+                jobName, outcome, requestedAt, startedAt, endedAt, durationSeconds, project);
     }
 }

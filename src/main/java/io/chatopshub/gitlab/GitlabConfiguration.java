@@ -1,5 +1,7 @@
 package io.chatopshub.gitlab;
 
+import java.time.Clock;
+
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.IntegrationStatus;
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,8 +30,8 @@ class GitlabConfiguration {
     }
 
     @Bean
-    PipelineHook gitlabPipelineHook(GitlabProperties properties) {
-        return new PipelineHook(properties);
+    PipelineHook gitlabPipelineHook(GitlabProperties properties, ObjectProvider<Clock> clock) {
+        return new PipelineHook(properties, clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

@@ -15,6 +15,13 @@ final class GitlabHelp implements HelpContributor {
 
     @Override
     public List<String> helpLines(String teamId, String channelId, String userId) {
-        return GitlabReplies.helpLine(targets.releasable(teamId, channelId)).map(line -> "• " + line).stream().toList();
+        var releasable = targets.releasable(teamId, channelId);
+        var lines = new java.util.ArrayList<String>();
+        GitlabReplies.helpLine(releasable).ifPresent(line -> lines.add("• " + line));
+        if (!releasable.isEmpty()) {
+            lines.add("• `@hub freeze <project|all> [reason]` / `@hub unfreeze <project|all>`: stop and resume"
+                    + " releases (for people allowed to release)");
+        }
+        return List.copyOf(lines);
     }
 }

@@ -40,7 +40,11 @@ public class GitlabHooks {
         this.slack = slack;
     }
 
-    /** {@code POST /hooks/gitlab}: {@code X-Gitlab-Token}, then the pipeline payload (JSON). */
+    /**
+     * {@code POST /hooks/gitlab}: GitLab's webhook signature ({@code webhook-signature}, when
+     * {@code chatops.gitlab.webhook-signing-token} is set) or {@code X-Gitlab-Token}, then the
+     * pipeline payload (JSON).
+     */
     public InboundKind pipelineHooks() {
         return pipelineHooks;
     }
@@ -87,12 +91,18 @@ public class GitlabHooks {
 
         @Override
         public void verify(InboundRequest request) {
-            hook.verify(request.header("X-Gitlab-Token"));
+            hook.verify(request.header("X-Gitlab-Token"), signed(request), request.body());
         }
 
         @Override
         public Delivery read(InboundRequest request) {
-            return delivery(hook.readPipelineHook(request.text(), request.header("Idempotency-Key")));
+            String key = request.header("Idempotency-Key");
+            return delivery(hook.readPipelineHook(request.text(), key != null && !key.isBlank() ? key : signed(request).id()));
+        }
+
+        private static PipelineHook.Signed signed(InboundRequest request) {
+            return new PipelineHook.Signed(request.header("webhook-id"), request.header("webhook-timestamp"),
+                    request.header("webhook-signature"));
         }
 
         @Override

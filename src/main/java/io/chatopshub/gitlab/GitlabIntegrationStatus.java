@@ -14,8 +14,16 @@ record GitlabIntegrationStatus(String name, Mode mode, String detail) implements
         var targets = p.deployTargets();
         long withToken = targets.stream().filter(DeployTarget::hasTriggerToken).count();
         String hooks = p.webhookToken() == null
-                ? "webhook-token not set: /hooks/gitlab and /hooks/deploy-result refuse every delivery (401)"
-                : "webhook-token set";
+                ? "webhook-token not set: /hooks/deploy-result" + (p.webhookSigningToken() == null
+                        ? " and /hooks/gitlab refuse every delivery (401)"
+                        : " refuses every delivery (401), /hooks/gitlab takes signed deliveries only")
+                : "webhook-token set" + (p.webhookSigningToken() == null ? "" : ", signed webhooks verified");
+        String open = targets.stream().filter(DeployTarget::openToChannel)
+                .map(t -> t.channel() + "/" + t.project()).reduce((a, b) -> a + ", " + b).orElse(null);
+        if (open != null) {
+            hooks = hooks + "; WARNING: anyone in the channel may release " + open
+                    + " (no users or usergroups listed)";
+        }
         if (targets.isEmpty()) {
             return new GitlabIntegrationStatus("gitlab", Mode.DISABLED, "no deploy-targets; " + hooks);
         }

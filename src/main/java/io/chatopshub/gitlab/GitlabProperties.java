@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.chatopshub.system.Secrets;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -32,6 +33,11 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout  connect timeout for the trigger API
  * @param readTimeout     read timeout for the trigger API
  * @param deployTargets   what each channel may release
+ * @param webhookSigningToken GitLab's webhook signing token ({@code whsec_…}); when set, signed
+ *                        deliveries ({@code webhook-signature}) are verified with it
+ * @param webhookSignatureWindow how far {@code webhook-timestamp} may be from now, either way
+ * @param approvalTimeout how long a release that needs approval waits for a second person
+ * @param usergroupCache  how long the members of a Slack user group are remembered
  */
 @Validated
 @ConfigurationProperties("chatops.gitlab")
@@ -41,14 +47,21 @@ public record GitlabProperties(
         @DefaultValue("2m") Duration releaseGuard,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("15s") Duration readTimeout,
-        List<DeployTarget> deployTargets) {
+        List<DeployTarget> deployTargets,
+        String webhookSigningToken,
+        @DefaultValue("5m") Duration webhookSignatureWindow,
+        @DefaultValue("15m") Duration approvalTimeout,
+        @DefaultValue("5m") Duration usergroupCache) {
 
     private static final String PREFIX = "chatops.gitlab.";
     private static final Pattern CHANNEL = Pattern.compile("[CG][A-Z0-9]{2,}");
     private static final Pattern TEAM = Pattern.compile("[TE][A-Z0-9]{2,}");
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern NO_SPACE = Pattern.compile("\\S+");
+    private static final Pattern USER = Pattern.compile("[UW][A-Z0-9]{2,}");
+    private static final Pattern USERGROUP = Pattern.compile("S[A-Z0-9]{2,}");
 
+    @ConstructorBinding
     public GitlabProperties {
         url = trimToNull(url);
         if (url == null) {
@@ -63,6 +76,29 @@ public record GitlabProperties(
         checkPositive(connectTimeout, "connect-timeout");
         checkPositive(readTimeout, "read-timeout");
         deployTargets = checkTargets(deployTargets == null ? List.of() : deployTargets);
+        webhookSigningToken = trimToNull(webhookSigningToken);
+        if (webhookSigningToken != null) {
+            try {
+                new GitlabWebhookSignature(webhookSigningToken, Duration.ofMinutes(5), java.time.Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw invalid("webhook-signing-token must be the token GitLab shows, whsec_ followed by base64");
+            }
+        }
+        webhookSignatureWindow = webhookSignatureWindow == null ? GitlabWebhookSignature.DEFAULT_WINDOW
+                : webhookSignatureWindow;
+        checkPositive(webhookSignatureWindow, "webhook-signature-window");
+        approvalTimeout = approvalTimeout == null ? Duration.ofMinutes(15) : approvalTimeout;
+        checkPositive(approvalTimeout, "approval-timeout");
+        usergroupCache = usergroupCache == null ? Duration.ofMinutes(5) : usergroupCache;
+        if (usergroupCache.isNegative()) {
+            throw invalid("usergroup-cache must be zero or positive, e.g. 5m");
+        }
+    }
+
+    /** The settings before signed webhooks and release permissions, with their defaults. */
+    public GitlabProperties(String url, String webhookToken, Duration releaseGuard, Duration connectTimeout,
+                            Duration readTimeout, List<DeployTarget> deployTargets) {
+        this(url, webhookToken, releaseGuard, connectTimeout, readTimeout, deployTargets, null, null, null, null);
     }
 
     /**
@@ -75,17 +111,34 @@ public record GitlabProperties(
      *                     {@code ops%2Fapi})
      * @param ref          branch or tag always deployed
      * @param triggerToken pipeline trigger token; without it releases are dry-run
+     * @param users        Slack user ids allowed to release it
+     * @param usergroups   Slack user group ids whose members may release it
+     * @param approval     true when someone else allowed to release it must approve each release
      */
     public record DeployTarget(String channel, String team, String project, String projectId, String ref,
-                               String triggerToken) {
+                               String triggerToken, List<String> users, List<String> usergroups, boolean approval) {
 
+        @ConstructorBinding
         public DeployTarget {
+            users = cleaned(users);
+            usergroups = cleaned(usergroups);
             channel = trimToNull(channel);
             team = trimToNull(team);
             project = trimToNull(project);
             projectId = trimToNull(projectId);
             ref = trimToNull(ref);
             triggerToken = trimToNull(triggerToken);
+        }
+
+        /** A target anyone in its channel may release, as before permissions existed. */
+        public DeployTarget(String channel, String team, String project, String projectId, String ref,
+                            String triggerToken) {
+            this(channel, team, project, projectId, ref, triggerToken, List.of(), List.of(), false);
+        }
+
+        /** True when neither users nor user groups are listed: anyone in the channel may release. */
+        public boolean openToChannel() {
+            return users.isEmpty() && usergroups.isEmpty();
         }
 
         /** True when a trigger token is set and releases are made for real. */
@@ -102,7 +155,16 @@ public record GitlabProperties(
         public String toString() {
             return "DeployTarget[channel=" + channel + ", team=" + team + ", project=" + project
                     + ", projectId=" + projectId + ", ref=" + ref
-                    + ", triggerToken=" + Secrets.presence(triggerToken) + "]";
+                    + ", triggerToken=" + Secrets.presence(triggerToken) + ", users=" + users
+                    + ", usergroups=" + usergroups + ", approval=" + approval + "]";
+        }
+
+        private static List<String> cleaned(List<String> ids) {
+            if (ids == null) {
+                return List.of();
+            }
+            return ids.stream().map(GitlabProperties::trimToNull).filter(java.util.Objects::nonNull).distinct()
+                    .toList();
         }
     }
 
@@ -110,7 +172,10 @@ public record GitlabProperties(
     public String toString() {
         return "GitlabProperties[url=" + url + ", webhookToken=" + Secrets.presence(webhookToken)
                 + ", releaseGuard=" + releaseGuard + ", connectTimeout=" + connectTimeout
-                + ", readTimeout=" + readTimeout + ", deployTargets=" + deployTargets + "]";
+                + ", readTimeout=" + readTimeout + ", deployTargets=" + deployTargets
+                + ", webhookSigningToken=" + Secrets.presence(webhookSigningToken)
+                + ", webhookSignatureWindow=" + webhookSignatureWindow + ", approvalTimeout=" + approvalTimeout
+                + ", usergroupCache=" + usergroupCache + "]";
     }
 
     private static List<DeployTarget> checkTargets(List<DeployTarget> targets) {
@@ -143,6 +208,18 @@ public record GitlabProperties(
             require(t.ref(), at + ".ref");
             if (!NO_SPACE.matcher(t.ref()).matches()) {
                 throw invalid(at + ".ref must not contain spaces");
+            }
+            for (int u = 0; u < t.users().size(); u++) {
+                if (!USER.matcher(t.users().get(u)).matches()) {
+                    throw invalid(at + ".users[" + u + "] must be a Slack user id such as U0123456, not '"
+                            + t.users().get(u) + "'");
+                }
+            }
+            for (int g = 0; g < t.usergroups().size(); g++) {
+                if (!USERGROUP.matcher(t.usergroups().get(g)).matches()) {
+                    throw invalid(at + ".usergroups[" + g + "] must be a Slack user group id such as S0123456, not '"
+                            + t.usergroups().get(g) + "'");
+                }
             }
             String pair = t.channel() + "\u0000" + t.project().toLowerCase(Locale.ROOT);
             Integer earlier = seen.putIfAbsent(pair, i);

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import io.chatopshub.gitlab.DeployTargets.Resolution;
 import io.chatopshub.gitlab.GitlabProperties.DeployTarget;
 import io.chatopshub.gitlab.ReleaseGuard.RunningRelease;
+import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.Secrets;
 
@@ -47,7 +48,7 @@ public final class GitlabReplies {
         if (running.pipelineId() == 0) {
             return target.project() + " was just released as a dry run" + ago + ".";
         }
-        String url = running.webUrl() == null ? "" : " " + running.webUrl();
+        String url = running.webUrl() == null ? "" : " " + Mrkdwn.escape(running.webUrl());
         return target.project() + " is already being released: pipeline #"
                 + number(running.iid(), running.pipelineId()) + url + ago;
     }
@@ -59,7 +60,7 @@ public final class GitlabReplies {
                     + a.candidates().get(0).project() + "`.";
         }
         if (resolution instanceof Resolution.Unknown u) {
-            return escape(u.name()) + " cannot be released from this channel. It can release "
+            return Mrkdwn.escape(u.name()) + " cannot be released from this channel. It can release "
                     + names(u.releasable()) + ": `@hub release " + u.releasable().get(0).project() + "`.";
         }
         if (resolution instanceof Resolution.NoTargets) {
@@ -74,9 +75,9 @@ public final class GitlabReplies {
             case "bad_trigger_token" -> "Could not release " + target.project() + ": GitLab answered 404, the trigger"
                     + " token for " + target.project() + " is wrong or was revoked. An operator needs to set a new"
                     + " one in chatops.gitlab.deploy-targets.";
-            case "bad_ref" -> "Could not release " + target.project() + ": GitLab refused ref `" + target.ref() + "`"
+            case "bad_ref" -> "Could not release " + target.project() + ": GitLab refused ref " + Mrkdwn.code(target.ref())
                     + detailOf(failure) + ".";
-            default -> "Could not release " + target.project() + ": " + escape(Secrets.mask(failure.getMessage())) + ".";
+            default -> "Could not release " + target.project() + ": " + Mrkdwn.escape(Secrets.mask(failure.getMessage())) + ".";
         };
     }
 
@@ -107,8 +108,8 @@ public final class GitlabReplies {
     public static String result(PipelineResult r) {
         String what = r.pipelineId() == null && r.iid() == null ? "The release"
                 : "Pipeline #" + number(r.iid(), r.pipelineId());
-        String project = r.projectName() == null ? "" : " for " + escape(r.projectName());
-        String ref = r.ref() == null ? "" : " on " + escape(r.ref());
+        String project = r.projectName() == null ? "" : " for " + Mrkdwn.escape(r.projectName());
+        String ref = r.ref() == null ? "" : " on " + Mrkdwn.escape(r.ref());
         String verdict = switch (r.status()) {
             case SUCCESS -> " succeeded";
             case FAILED -> " failed";
@@ -159,7 +160,7 @@ public final class GitlabReplies {
     private static String detailOf(PermanentFailureException failure) {
         String message = failure.getMessage();
         int colon = message == null ? -1 : message.indexOf(": ");
-        return colon < 0 ? "" : ": " + escape(Secrets.mask(message.substring(colon + 2)));
+        return colon < 0 ? "" : ": " + Mrkdwn.escape(Secrets.mask(message.substring(colon + 2)));
     }
 
     /** GitLab's pages title a pipeline by its global id, the one in its URL; the iid only when that is all there is. */
@@ -170,11 +171,12 @@ public final class GitlabReplies {
         return iid == null ? 0 : iid;
     }
 
+    /**
+     * A URL from GitLab or a CI job, as text Slack links by itself. Escaped, so a URL such as
+     * {@code https://x|x><!channel>} cannot close a link early or ping the channel.
+     */
     private static String link(String url) {
-        return url == null ? "" : ": " + url;
+        return url == null ? "" : ": " + Mrkdwn.escape(url);
     }
 
-    static String escape(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 }

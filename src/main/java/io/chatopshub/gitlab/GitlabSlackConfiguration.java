@@ -2,6 +2,7 @@ package io.chatopshub.gitlab;
 
 import java.time.Clock;
 
+import io.chatopshub.automation.AuditTrail;
 import io.chatopshub.dedup.StateStore;
 
 import io.chatopshub.slack.HelpContributor;
@@ -22,8 +23,23 @@ class GitlabSlackConfiguration {
 
     @Bean
     ReleaseMentions gitlabReleaseMentions(GitlabReleases releases, SlackClient slack,
-                                          ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ReleaseFreeze freeze) {
-        return new ReleaseMentions(releases, slack, new BrokerDeliveryLimit(embeddedBroker.getIfAvailable()), freeze);
+                                          ObjectProvider<EmbeddedActiveMQ> embeddedBroker, ReleaseFreeze freeze,
+                                          DeployTargets targets, ReleasePolicy policy,
+                                          ReleaseApprovals gitlabReleaseApprovals, AuditTrail audit) {
+        return new ReleaseMentions(releases, slack, new BrokerDeliveryLimit(embeddedBroker.getIfAvailable()), freeze,
+                targets, policy, gitlabReleaseApprovals, audit);
+    }
+
+    @Bean
+    ReleasePolicy gitlabReleasePolicy(SlackClient slack, GitlabProperties properties, Clock clock) {
+        return new ReleasePolicy(slack, properties.usergroupCache(), clock);
+    }
+
+    @Bean
+    ReleaseApprovals gitlabReleaseApprovals(DeployTargets targets, ReleasePolicy policy, SlackClient slack,
+                                            StateStore store, AuditTrail audit, GitlabProperties properties,
+                                            Clock clock) {
+        return new ReleaseApprovals(targets, policy, slack, store, audit, properties.approvalTimeout(), clock);
     }
 
     @Bean

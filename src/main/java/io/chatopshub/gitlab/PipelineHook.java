@@ -34,12 +34,63 @@ public final class PipelineHook {
     private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://\\S+");
 
     private final String webhookToken;
+    private final GitlabWebhookSignature signature;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
             .configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, false);
 
     public PipelineHook(GitlabProperties properties) {
+        this(properties, java.time.Clock.systemUTC());
+    }
+
+    PipelineHook(GitlabProperties properties, java.time.Clock clock) {
         this.webhookToken = properties.webhookToken();
+        this.signature = properties.webhookSigningToken() == null ? null
+                : new GitlabWebhookSignature(properties.webhookSigningToken(), properties.webhookSignatureWindow(), clock);
+    }
+
+    /**
+     * The headers of GitLab's signed webhooks; all null when the delivery is not signed.
+     *
+     * @param id        {@code webhook-id}
+     * @param timestamp {@code webhook-timestamp}
+     * @param signature {@code webhook-signature}
+     */
+    public record Signed(String id, String timestamp, String signature) {
+
+        static final Signed NONE = new Signed(null, null, null);
+
+        boolean present() {
+            return GitlabWebhookSignature.isSigned(id, timestamp, signature);
+        }
+    }
+
+    /**
+     * Checks a pipeline webhook's credentials: a signature (when a signing token is configured and
+     * the delivery is signed) and the {@code X-Gitlab-Token} (when sent). Each credential that is
+     * presented must hold, and at least one must be presented and checked.
+     *
+     * @throws InvalidSignatureException a forged, stale or future signature, a wrong token, or no
+     *                                   credential the hub can check
+     */
+    public void verify(String presentedToken, Signed signed, byte[] rawBody) {
+        boolean checked = false;
+        if (signature != null && signed.present()) {
+            signature.verify(signed.id(), signed.timestamp(), signed.signature(), rawBody);
+            checked = true;
+        }
+        if (presentedToken != null && !presentedToken.isEmpty()) {
+            verify(presentedToken);
+            checked = true;
+        }
+        if (!checked) {
+            if (webhookToken == null && signature == null) {
+                throw new InvalidSignatureException("neither chatops.gitlab.webhook-token nor"
+                        + " chatops.gitlab.webhook-signing-token is set: GitLab deliveries are refused");
+            }
+            throw new InvalidSignatureException(signature == null ? "missing GitLab token"
+                    : "missing GitLab token or webhook-signature");
+        }
     }
 
     /**
@@ -68,8 +119,21 @@ public final class PipelineHook {
      * @throws BadRequestException       body is not JSON
      */
     public HookOutcome pipelineHook(String gitlabToken, String body, String idempotencyKey) {
-        verify(gitlabToken);
-        return readPipelineHook(body, idempotencyKey);
+        return pipelineHook(gitlabToken, Signed.NONE, body == null ? new byte[0]
+                : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), idempotencyKey);
+    }
+
+    /**
+     * A pipeline webhook delivery, signed or with a token: verified over the raw bytes, then read.
+     *
+     * @throws InvalidSignatureException bad signature or token
+     * @throws BadRequestException       body is not JSON
+     */
+    public HookOutcome pipelineHook(String gitlabToken, Signed signed, byte[] rawBody, String idempotencyKey) {
+        verify(gitlabToken, signed, rawBody);
+        String body = new String(rawBody, java.nio.charset.StandardCharsets.UTF_8);
+        String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : signed.id();
+        return readPipelineHook(body, key);
     }
 
     HookOutcome readPipelineHook(String body, String idempotencyKey) {

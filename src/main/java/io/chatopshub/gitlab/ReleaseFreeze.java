@@ -16,13 +16,16 @@ import io.chatopshub.dedup.StateStore;
 
 /**
  * "Freeze deploys": while frozen, release mentions are answered with the reason and start no
- * pipeline. Kept in the shared state store, so freezing one instance freezes them all; operators
- * switch it from Hawtio's JMX tab or any JMX client.
+ * pipeline. Kept in the shared state store, so freezing one instance freezes them all. People
+ * allowed to release freeze from Slack ({@code @hub freeze <project|all> [reason]}), one project
+ * or all of them; operators switch the freeze of all from Hawtio's JMX tab or any JMX client.
  */
 @ManagedResource(objectName = "io.chatopshub:type=Releases", description = "Freeze and unfreeze releases from Slack")
 public class ReleaseFreeze {
 
     static final String KEY = "gitlab:freeze";
+    /** Followed by the lower-cased project name: the freeze of one project. */
+    static final String PROJECT_KEY_PREFIX = "gitlab:freeze:";
     /** A freeze lasts until lifted; the store needs an expiry, so it is a long one. */
     static final Duration HOLD = Duration.ofDays(3650);
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseFreeze.class);
@@ -61,6 +64,51 @@ public class ReleaseFreeze {
 
     /** Why releases are frozen, when they are. */
     public Optional<String> reason() {
-        return store.get(KEY).map(v -> v.contains(" ") ? v.substring(v.indexOf(' ') + 1) : v);
+        return store.get(KEY).map(ReleaseFreeze::reasonOf);
+    }
+
+    /** Why {@code project} may not be released now: the freeze of all first, then its own. */
+    public Optional<String> reason(String project) {
+        Optional<String> all = reason();
+        return all.isPresent() ? all : ownReason(project);
+    }
+
+    /** The freeze of {@code project} alone, not counting a freeze of all. */
+    public Optional<String> ownReason(String project) {
+        return store.get(projectKey(project)).map(ReleaseFreeze::reasonOf);
+    }
+
+    /** Freezes {@code project}, or all releases when it is null. */
+    public void freeze(String project, String reason) {
+        if (project == null) {
+            freeze(reason);
+            return;
+        }
+        String why = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
+        store.put(projectKey(project), Instant.now(clock) + " " + why, HOLD);
+        LOG.warn("releases of {} frozen: {}", project, why);
+    }
+
+    /**
+     * Lifts the freeze of {@code project}, or of all releases when it is null.
+     *
+     * @return false when there was no such freeze
+     */
+    public boolean unfreeze(String project) {
+        String key = project == null ? KEY : projectKey(project);
+        if (store.get(key).isEmpty()) {
+            return false;
+        }
+        store.remove(key);
+        LOG.warn("releases{} unfrozen", project == null ? "" : " of " + project);
+        return true;
+    }
+
+    private static String projectKey(String project) {
+        return PROJECT_KEY_PREFIX + project.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String reasonOf(String value) {
+        return value.contains(" ") ? value.substring(value.indexOf(' ') + 1) : value;
     }
 }

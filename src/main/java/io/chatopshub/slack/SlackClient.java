@@ -15,6 +15,7 @@ import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.request.chat.ChatPostMessageRequest;
 import com.slack.api.methods.request.chat.ChatUpdateRequest;
 import com.slack.api.methods.request.reactions.ReactionsAddRequest;
+import com.slack.api.methods.request.usergroups.users.UsergroupsUsersListRequest;
 import com.slack.api.methods.request.views.ViewsPublishRequest;
 import com.slack.api.model.view.View;
 import com.slack.api.util.json.GsonFactory;
@@ -140,6 +141,20 @@ public class SlackClient {
         }
         var request = ViewsPublishRequest.builder().token(botToken).userId(userId).view(view).build();
         call("views.publish", null, () -> slack.methods().viewsPublish(request));
+    }
+
+    /**
+     * {@code usergroups.users.list}: the user ids in a Slack user group. Without a bot token the
+     * group is taken as empty (and logged as DRY-RUN), so nobody gains a permission in dry-run.
+     */
+    public java.util.List<String> usergroupMembers(String usergroupId) {
+        if (isDryRun()) {
+            DryRun.log("slack", "usergroups.users.list", "usergroup=" + usergroupId + " (taken as empty)");
+            return java.util.List.of();
+        }
+        var request = UsergroupsUsersListRequest.builder().token(botToken).usergroup(usergroupId).build();
+        var response = call("usergroups.users.list", null, () -> slack.methods().usergroupsUsersList(request));
+        return response.getUsers() == null ? java.util.List.of() : java.util.List.copyOf(response.getUsers());
     }
 
     /**

@@ -27,6 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
 abstract class GitlabHubTest extends HubIntegrationTest {
 
     static final String WEBHOOK_TOKEN = "hook-secret-42";
+    /** GitLab's form of a signing token: whsec_ and the base64 of 32 bytes. */
+    static final String SIGNING_TOKEN = "whsec_" + java.util.Base64.getEncoder()
+            .encodeToString("signing-key-of-thirty-two-bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     static final int RELEASE_DELIVERIES = 2;
 
     protected static final WireMockServer gitlabApi = new WireMockServer(options().dynamicPort());
@@ -49,10 +52,38 @@ abstract class GitlabHubTest extends HubIntegrationTest {
             {"C0JAPAN", "web", "1010", "glptt-japan"},
     };
 
+    /**
+     * Targets with permissions: channel, project-id, trigger-token, users, usergroups, approval.
+     * U0ALICE and U0BOB are listed where approval is needed; S0DEPLOY is a user group.
+     */
+    static final String[][] GUARDED_TARGETS = {
+            {"C0PERM", "2001", "glptt-perm", "U0ALICE", "S0DEPLOY", "false"},
+            {"C0APPROVE", "2002", "glptt-approve", "U0ALICE,U0BOB,U0CAROL", "", "true"},
+            {"C0EXPIRE", "2003", "glptt-expire", "U0ALICE,U0BOB", "", "true"},
+            {"C0CONNECT", "2004", "glptt-connect", "", "", "false"},
+            {"C0FREEZE", "2005", "glptt-freeze", "U0ALICE", "", "false"},
+            {"C0NOUSER", "2006", "glptt-nouser", "U0ALICE,U0BOB", "", "true"},
+    };
+    static final String APPROVAL_TIMEOUT = "8s";
+
     @DynamicPropertySource
     static void gitlabProperties(DynamicPropertyRegistry registry) {
+        registry.add("chatops.gitlab.approval-timeout", () -> APPROVAL_TIMEOUT);
+        for (int i = 0; i < GUARDED_TARGETS.length; i++) {
+            String[] t = GUARDED_TARGETS[i];
+            String key = "chatops.gitlab.deploy-targets[" + (TARGETS.length + i) + "].";
+            registry.add(key + "channel", () -> t[0]);
+            registry.add(key + "project", () -> "web");
+            registry.add(key + "project-id", () -> t[1]);
+            registry.add(key + "ref", () -> "main");
+            registry.add(key + "trigger-token", () -> t[2]);
+            registry.add(key + "users", () -> t[3]);
+            registry.add(key + "usergroups", () -> t[4]);
+            registry.add(key + "approval", () -> t[5]);
+        }
         registry.add("chatops.gitlab.url", gitlabApi::baseUrl);
         registry.add("chatops.gitlab.webhook-token", () -> WEBHOOK_TOKEN);
+        registry.add("chatops.gitlab.webhook-signing-token", () -> SIGNING_TOKEN);
         for (int i = 0; i < TARGETS.length; i++) {
             String[] t = TARGETS[i];
             String key = "chatops.gitlab.deploy-targets[" + i + "].";

@@ -167,4 +167,50 @@ class GitlabPropertiesTests {
                 java.util.List.of(new GitlabProperties.DeployTarget("C1234", null, "web", "1", null, null))))
                 .hasMessage("chatops.gitlab.deploy-targets[0].ref must not be blank");
     }
+
+    @Test
+    void bindsPermissionsAndTheStartupLineWarnsAboutTargetsOpenToTheWholeChannel() {
+        Map<String, String> m = twoTargets();
+        m.put("chatops.gitlab.deploy-targets[0].users[0]", "U0ALICE");
+        m.put("chatops.gitlab.deploy-targets[0].usergroups[0]", "S0DEPLOY");
+        m.put("chatops.gitlab.deploy-targets[0].approval", "true");
+        GitlabProperties p = bind(m);
+
+        var web = p.deployTargets().get(0);
+        assertThat(web.users()).containsExactly("U0ALICE");
+        assertThat(web.usergroups()).containsExactly("S0DEPLOY");
+        assertThat(web.approval()).isTrue();
+        assertThat(web.openToChannel()).isFalse();
+        assertThat(p.deployTargets().get(1).openToChannel()).isTrue();
+        assertThat(p.deployTargets().get(1).approval()).isFalse();
+        assertThat(p.approvalTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(GitlabIntegrationStatus.of(p).detail())
+                .contains("WARNING: anyone in the channel may release C0123456/api (no users or usergroups listed)")
+                .doesNotContain("C0123456/web (");
+    }
+
+    @Test
+    void userOrUsergroupThatIsNotAnIdFailsStartupNamingIt() {
+        Map<String, String> m = twoTargets();
+        m.put("chatops.gitlab.deploy-targets[1].users[0]", "@alice");
+        assertThat(failureOf(m)).isEqualTo(
+                "chatops.gitlab.deploy-targets[1].users[0] must be a Slack user id such as U0123456, not '@alice'");
+        Map<String, String> g = twoTargets();
+        g.put("chatops.gitlab.deploy-targets[0].usergroups[0]", "deployers");
+        assertThat(failureOf(g)).isEqualTo("chatops.gitlab.deploy-targets[0].usergroups[0] must be a Slack user"
+                + " group id such as S0123456, not 'deployers'");
+    }
+
+    @Test
+    void signingTokenIsCheckedAtStartupAndNeverShown() {
+        Map<String, String> m = twoTargets();
+        m.put("chatops.gitlab.webhook-signing-token", "whsec_not base64!");
+        assertThat(failureOf(m)).isEqualTo(
+                "chatops.gitlab.webhook-signing-token must be the token GitLab shows, whsec_ followed by base64");
+        Map<String, String> ok = twoTargets();
+        ok.put("chatops.gitlab.webhook-signing-token", "whsec_c2lnbmluZy1rZXktb2YtdGhpcnR5LXR3by1ieXRlcyE=");
+        GitlabProperties p = bind(ok);
+        assertThat(p.toString()).contains("webhookSigningToken=set").doesNotContain("c2lnbmluZy1rZXk");
+        assertThat(GitlabIntegrationStatus.of(p).detail()).contains("signed webhooks verified");
+    }
 }

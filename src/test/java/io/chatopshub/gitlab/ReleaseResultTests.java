@@ -163,4 +163,71 @@ class ReleaseResultTests extends GitlabHubTest {
         Thread.sleep(1000);
         slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
     }
+
+    @Test
+    void deployResultUrlThatTriesToPingTheChannelIsPostedEscaped() throws Exception {
+        String url = "https://gitlab.example.com/ops/web/-/pipelines/78|x><!channel>";
+
+        var answer = get("/hooks/deploy-result?token=" + WEBHOOK_TOKEN + "&source=gitlab&result=success"
+                + "&channel=C0HOOK8&timestamp=1700000208.000100&url="
+                + java.net.URLEncoder.encode(url, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, reply("C0HOOK8", "1700000208.000100",
+                "The release succeeded: https://gitlab.example.com/ops/web/-/pipelines/78|x&gt;&lt;!channel&gt;")));
+        assertThat(slackApi.findAll(postRequestedFor(urlPathMatching("/api/.*"))))
+                .allSatisfy(request -> assertThat(java.net.URLDecoder.decode(request.getBodyAsString(),
+                        java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("<!channel>"));
+    }
+
+    static Map<String, String> signedHeaders(String id, long timestamp, String body) {
+        var signer = new GitlabWebhookSignature(SIGNING_TOKEN, Duration.ofMinutes(5), java.time.Clock.systemUTC());
+        return Map.of("webhook-id", id, "webhook-timestamp", String.valueOf(timestamp), "webhook-signature",
+                signer.sign(id, String.valueOf(timestamp), body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "X-Gitlab-Event", "Pipeline Hook");
+    }
+
+    @Test
+    void signedPipelineWebhookWithoutTheTokenIsAcceptedAndReported() throws Exception {
+        String body = pipelineHook("success", "C0SIGN1", "1700000209.000100");
+        long now = java.time.Instant.now().getEpochSecond();
+
+        var answer = postHook(body, signedHeaders("idem-signed-1", now, body));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(Json.readObject(answer.body()).path("result").asText()).isEqualTo("accepted");
+        await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, reply("C0SIGN1", "1700000209.000100",
+                "Pipeline #987654 for web on main succeeded in 3 min 12 s: "
+                        + "https://gitlab.example.com/acme/web/-/pipelines/987654")));
+    }
+
+    @Test
+    void forgedStaleOrFutureSignedWebhooksAreRefusedWith401EvenBesideTheRightToken() throws Exception {
+        String body = pipelineHook("success", "C0SIGN2", "1700000210.000100");
+        long now = java.time.Instant.now().getEpochSecond();
+        var forged = new java.util.HashMap<>(signedHeaders("idem-forged", now, body));
+        forged.put("webhook-signature", "v1," + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        var forgedWithToken = new java.util.HashMap<>(forged);
+        forgedWithToken.put("X-Gitlab-Token", WEBHOOK_TOKEN);
+        var otherBody = signedHeaders("idem-other", now, pipelineHook("failed", "C0SIGN2", "1700000210.000100"));
+
+        var responses = new HttpResponse<?>[] {
+                postHook(body, forged),
+                postHook(body, forgedWithToken),
+                postHook(body, otherBody),
+                postHook(body, signedHeaders("idem-stale", now - 3600, body)),
+                postHook(body, signedHeaders("idem-future", now + 3600, body))};
+
+        for (var response : responses) {
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(Json.readObject((String) response.body()).path("error").asText()).isNotBlank();
+        }
+        // a good delivery afterwards proves the refused ones queued nothing
+        postHook(pipelineHook("failed", "C0SIGN3", "1700000211.000100"), signedHeaders("idem-after", now, 
+                pipelineHook("failed", "C0SIGN3", "1700000211.000100")));
+        await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("channel", equalTo("C0SIGN3"))));
+        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel",
+                equalTo("C0SIGN2")));
+    }
 }
