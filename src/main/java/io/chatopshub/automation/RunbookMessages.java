@@ -210,7 +210,7 @@ public final class RunbookMessages {
             for (Runbook runbook : runnable) {
                 text.append("• `").append(Mrkdwn.escape(runbook.name())).append('`');
                 if (runbook.restrictsParameters() && !runbook.parameters().isEmpty()) {
-                    text.append(' ').append(runbook.parameters().stream()
+                    text.append(' ').append(runbook.parameterNames().stream()
                             .map(p -> Mrkdwn.escape(p) + "=…").collect(Collectors.joining(" ")));
                 }
                 if (runbook.approval()) {

@@ -60,7 +60,7 @@ class AzurePropertiesTests {
         assertThat(runbook.channels()).containsExactly("C0123456");
         assertThat(runbook.users()).isEmpty();
         assertThat(runbook.approval()).isTrue();
-        assertThat(runbook.parameters()).containsExactly("AppName");
+        assertThat(runbook.parameterNames()).containsExactly("AppName");
     }
 
     @Test

@@ -17,8 +17,8 @@ class RunbookPolicyTests {
             "https://management.azure.com", "2023-11-01", null, null, null, null, null, null, Duration.ofSeconds(10),
             Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(
                     new Runbook("Restart-WebApp", List.of("C-OPS", "C-WEB"), List.of(), false, null),
-                    new Runbook("Rotate-Keys", List.of("C-OPS"), List.of("U-ALICE", "U-BOB"), true, List.of("Vault")),
-                    new Runbook("Clear-Cache", List.of("C-WEB"), List.of(), false, List.of()))));
+                    new Runbook("Rotate-Keys", List.of("C-OPS"), List.of("U-ALICE", "U-BOB"), true, params("Vault")),
+                    new Runbook("Clear-Cache", List.of("C-WEB"), List.of(), false, params()))));
 
     @Test
     void anyoneInAnAllowedChannelMayRunAnUnrestrictedRunbook() {
@@ -97,5 +97,9 @@ class RunbookPolicyTests {
         assertThat(policy.checkApprover("Rotate-Keys", "C-OPS", "U-ALICE", "U-MALLORY").reason())
                 .isEqualTo(Reason.USER_NOT_ALLOWED);
         assertThat(policy.checkApprover("Rotate-Keys", "C-OPS", "U-ALICE", "U-BOB").allowed()).isTrue();
+    }
+
+    private static List<AzureProperties.Parameter> params(String... names) {
+        return java.util.Arrays.stream(names).map(AzureProperties.Parameter::valueOf).toList();
     }
 }
