@@ -37,7 +37,7 @@ public record AuditEntry(Instant time, Event event, String requestId, String tea
                          Instant endedAt, Long durationSeconds) {
 
     public enum Event {
-        LISTED, ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED
+        LISTED, ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED, STOPPED
     }
 
     /** Someone asked which runbooks they may run ({@code /runbook help}). */
@@ -76,6 +76,11 @@ public record AuditEntry(Instant time, Event event, String requestId, String tea
 
     public static AuditEntry started(RunbookRequest request, AutomationJob job) {
         return of(Event.STARTED, request, null, null, null, job);
+    }
+
+    /** Someone pressed Cancel and Azure accepted the stop. */
+    public static AuditEntry stopped(RunbookRequest request, String stopperId) {
+        return of(Event.STOPPED, request, null, null, null, null).actedBy(stopperId);
     }
 
     /** The job reached a final status (or one that needs a person). */
