@@ -99,6 +99,17 @@ class RunbookPolicyTests {
         assertThat(policy.checkApprover("Rotate-Keys", "C-OPS", "U-ALICE", "U-BOB").allowed()).isTrue();
     }
 
+    @Test
+    void nobodyWithoutAUserIdMayRunApproveOrBeListed() {
+        assertThat(policy.check("Restart-WebApp", "C-OPS", null, Map.of()).reason()).isEqualTo(Reason.NO_USER);
+        assertThat(policy.check("Restart-WebApp", "C-OPS", " ", Map.of()).reason()).isEqualTo(Reason.NO_USER);
+        RunbookPolicy.Decision approval = policy.checkApprover("Restart-WebApp", "C-OPS", "U-ALICE", null);
+        assertThat(approval.allowed()).isFalse();
+        assertThat(approval.reason()).isEqualTo(Reason.NO_USER);
+        assertThat(approval.message()).isEqualTo("Slack did not say who pressed Approve, so it approves nothing.");
+        assertThat(policy.runnableBy("C-OPS", null)).isEmpty();
+    }
+
     private static List<AzureProperties.Parameter> params(String... names) {
         return java.util.Arrays.stream(names).map(AzureProperties.Parameter::valueOf).toList();
     }
