@@ -76,7 +76,8 @@ public class RunbookCommands {
             if (decision.allowed() && RunbookForms.hasForm(decision.runbook())) {
                 try {
                     forms.open(decision.runbook(), channel, triggerId);
-                    exchange.removeProperty(RunbookHeaders.ANSWER);
+                    answer(exchange, RunbookMessages.ephemeral(":memo: The form of " + Mrkdwn.code(decision.runbook().name())
+                            + " is open; its progress is posted in this channel once you press Run."));
                     in.setBody(null);
                 } catch (RuntimeException e) {
                     LOG.warn("form of runbook {} could not be opened for {}: {}", decision.runbook().name(), user,
