@@ -33,7 +33,7 @@ class AzureAutomationConfiguration {
     @Bean
     ParameterSecrets parameterSecrets(AzureProperties properties) {
         ParameterSecrets secrets = new ParameterSecrets(properties);
-        if (!secrets.keyConfigured()) {
+        if (!secrets.keyConfigured() && !properties.runbooks().isEmpty()) {
             LoggerFactory.getLogger(ParameterSecrets.class).warn("chatops.azure.parameter-key is not set: secret "
                     + "runbook parameters are sealed with a key that lives only in this process, so a run still "
                     + "queued when the hub restarts (or taken by another instance) is refused and its requester told");

@@ -2,6 +2,8 @@ package io.chatopshub.automation;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * What the hub remembers about one job, in the state store under {@code runbook:job:<job name>}
  * and shared by every instance. Every change is a compare-and-set on the whole value, so when two
@@ -19,9 +21,14 @@ import java.time.Instant;
  * @param stoppedBy who pressed Cancel; set before the stop is sent to Azure, so a second press is
  *        refused and a retry of the first sends it again
  * @param stopSent whether Azure accepted the stop
+ *
+ * <p>The stop fields are left out of the JSON while unset, so an entry written before Cancel
+ * existed still compares equal to itself and its compare-and-set goes through after an upgrade.
  */
 record TrackedJob(RunbookRequest request, Phase phase, String holder, Instant since, String channel, String ts,
-                  String status, int seq, String approvedBy, String stoppedBy, boolean stopSent) {
+                  String status, int seq, String approvedBy,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String stoppedBy,
+                  @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean stopSent) {
 
     enum Phase {
         /** The progress message is being posted. */
