@@ -128,6 +128,9 @@ public class RunbookForms {
         if (runbook.isEmpty() || !hasForm(runbook.get())) {
             view.path("state").path("values").fieldNames().forEachRemaining(block ->
                     errors.put(block, "This runbook is no longer offered; close the form."));
+            if (errors.isEmpty()) {
+                errors.put("runbook", "This runbook is no longer offered; close the form.");
+            }
             return errors;
         }
         Map<String, String> values = values(view);

@@ -71,6 +71,17 @@ class RunbookFormsTests {
     }
 
     @Test
+    void aFormWithoutMetadataOrStateIsRefusedRatherThanQueued() {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setBody("{\"type\":\"view_submission\",\"view\":{\"callback_id\":\"runbook-form\"}}");
+
+        forms.screen(exchange);
+
+        assertThat(exchange.getProperty(RunbookForms.ANSWER, String.class)).isEqualTo(
+                "{\"response_action\":\"errors\",\"errors\":{\"runbook\":\"This runbook is no longer offered; close the form.\"}}");
+    }
+
+    @Test
     void theEdgeHookAnswersErrorsAndQueuesNothing() {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setBody(submission("Deploy-App", "prod", "", null));
