@@ -39,6 +39,8 @@ public record AuditEntry(Instant time, Event event, String requestId, String tea
 
     public enum Event {
         LISTED, ALLOWED, REFUSED, APPROVAL_REQUESTED, APPROVED, REJECTED, EXPIRED, STARTED, FINISHED, FAILED,
+        /** A running job was stopped from Slack (Cancel). */
+        STOPPED,
         /** Releases were frozen, for one project or all. */
         FROZEN,
         /** A release freeze was lifted. */
@@ -95,6 +97,11 @@ public record AuditEntry(Instant time, Event event, String requestId, String tea
 
     public static AuditEntry started(RunbookRequest request, AutomationJob job) {
         return of(Event.STARTED, request, null, null, null, job);
+    }
+
+    /** Someone pressed Cancel and Azure accepted the stop. */
+    public static AuditEntry stopped(RunbookRequest request, String stopperId) {
+        return of(Event.STOPPED, request, null, null, null, null).actedBy(stopperId);
     }
 
     /** The job reached a final status (or one that needs a person). */

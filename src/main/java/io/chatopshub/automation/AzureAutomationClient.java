@@ -12,8 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,12 +36,12 @@ import io.chatopshub.system.TransientFailureException;
 /**
  * Starts and watches Azure Automation jobs through the ARM REST API.
  *
- * <p>Calls go through one camel-http endpoint whose OAuth2 support fetches the Entra ID token
- * with client credentials and caches it until {@code token-renew-before} ahead of its expiry.
- * camel-http keys that cache by request URL, so calls for the same job share a token while a new
- * job's first call fetches one; Entra ID is built for that rate. camel-http writes the token
- * request body without URL-encoding it, so the client id, secret and scope are handed over
- * already encoded. The HTTP client's own retries are off: a 429 or 5xx surfaces at once as a
+ * <p>Calls go through one camel-http endpoint. The Entra ID token (client credentials) is fetched
+ * through the same endpoint and kept for this client until {@code token-renew-before} ahead of
+ * its expiry, so any number of jobs share one token. camel-http's own OAuth2 cache is not used:
+ * it keys tokens by request URL, which made every new job fetch a token of its own, and
+ * azure-identity's credential (MSAL) accepts only https authorities, so it could not be tested
+ * against a local stand-in for Entra ID. The HTTP client's own retries are off: a 429 or 5xx surfaces at once as a
  * {@link TransientFailureException}, and the worker route decides when to try again instead of a
  * thread sleeping through {@code Retry-After}.
  *
@@ -57,22 +55,29 @@ public class AzureAutomationClient implements AutoCloseable {
     static final String SCOPE = "https://management.azure.com/.default";
 
     private static final Logger LOG = LoggerFactory.getLogger(AzureAutomationClient.class);
-    private static final Pattern TOKEN_STATUS = Pattern.compile("token request with Status Code: (\\d{3})");
 
     private final AzureProperties properties;
     private final CamelContext camelContext;
     private final Clock clock;
+    private final ParameterSecrets secrets;
     private final ObjectMapper json = new ObjectMapper();
     private Endpoint endpoint;
     private ProducerTemplate template;
+    private String token;
+    private Instant renewTokenAt;
 
     public AzureAutomationClient(AzureProperties properties, CamelContext camelContext) {
-        this(properties, camelContext, Clock.systemUTC());
+        this(properties, camelContext, new ParameterSecrets(properties), Clock.systemUTC());
     }
 
     AzureAutomationClient(AzureProperties properties, CamelContext camelContext, Clock clock) {
+        this(properties, camelContext, new ParameterSecrets(properties), clock);
+    }
+
+    AzureAutomationClient(AzureProperties properties, CamelContext camelContext, ParameterSecrets secrets, Clock clock) {
         this.properties = properties;
         this.camelContext = camelContext;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
@@ -84,25 +89,32 @@ public class AzureAutomationClient implements AutoCloseable {
      * Creates job {@code jobName} running {@code runbook}. Putting a name that already exists
      * returns that job instead of starting another one.
      *
-     * @throws PermanentFailureException when credentials, permissions or names are wrong
+     * Sealed secret values (see {@link ParameterSecrets}) are opened here, for the request body
+     * alone.
+     *
+     * @throws PermanentFailureException when credentials, permissions or names are wrong, or a
+     *         secret value cannot be opened
      * @throws TransientFailureException when Azure is busy or unreachable; retry later
      */
     public AutomationJob startJob(String jobName, String runbook, Map<String, String> parameters) {
         ObjectNode body = json.createObjectNode();
         ObjectNode props = body.putObject("properties");
         props.putObject("runbook").put("name", runbook);
-        ObjectNode params = props.putObject("parameters");
-        (parameters == null ? Map.<String, String>of() : parameters).forEach(params::put);
+        props.putObject("parameters");
         props.put("runOn", "");
         String url = jobUrl(jobName, "");
-        if (!isConfigured()) {
+        if (isConfigured()) {
+            ObjectNode params = (ObjectNode) props.get("parameters");
+            secrets.reveal(parameters).forEach(params::put);
+        } else {
             ObjectNode shown = body.deepCopy();
             ObjectNode shownParams = ((ObjectNode) shown.get("properties")).putObject("parameters");
             ParameterMasking.mask(parameters == null ? Map.of() : parameters).forEach(shownParams::put);
             DryRun.log(INTEGRATION, "PUT " + url, shown.toString());
             return AutomationJob.dryRun(jobName, JobStatus.NEW);
         }
-        Response response = call("PUT", url, body.toString(), "application/json");
+        String request = body.toString();
+        Response response = call("PUT", url, request, "application/json");
         if (response.status() == 409) {
             LOG.info("Job {} already exists; reading it instead of starting another", jobName);
             return getJob(jobName);
@@ -114,6 +126,24 @@ public class AzureAutomationClient implements AutoCloseable {
         }
         failUnlessSuccess(response, "start runbook '" + runbook + "'");
         return parseJob(jobName, response.body());
+    }
+
+    /**
+     * Asks Azure to stop {@code jobName}; it then goes Stopping, then Stopped. Asking again for a
+     * job that is stopping or ended does no harm.
+     *
+     * @throws PermanentFailureException when the job does not exist or access is refused
+     * @throws TransientFailureException when Azure is busy or unreachable
+     */
+    public void stopJob(String jobName) {
+        String url = jobUrl(jobName, "/stop");
+        if (!isConfigured()) {
+            DryRun.log(INTEGRATION, "POST " + url, "");
+            return;
+        }
+        Response response = call("POST", url, "", "application/json");
+        notFoundIsPermanent(response, jobName);
+        failUnlessSuccess(response, "stop job " + jobName);
     }
 
     /**
@@ -171,11 +201,13 @@ public class AzureAutomationClient implements AutoCloseable {
 
     private Response call(String method, String url, String body, String accept) {
         Endpoint target = endpoint();
+        String bearer = accessToken();
         LOG.debug("Azure Automation {} {}", method, url);
         Exchange exchange = template.send(target, ex -> {
             ex.getMessage().setHeader(Exchange.HTTP_METHOD, method);
             ex.getMessage().setHeader(Exchange.HTTP_URI, url);
             ex.getMessage().setHeader("Accept", accept);
+            ex.getMessage().setHeader("Authorization", "Bearer " + bearer);
             if (body != null) {
                 ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
                 ex.getMessage().setBody(body);
@@ -185,8 +217,73 @@ public class AzureAutomationClient implements AutoCloseable {
             throw translate(exchange.getException(), method);
         }
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status != null && status == 401) {
+            forgetToken(bearer);
+        }
         return new Response(status == null ? 0 : status, exchange.getMessage().getBody(String.class),
                 exchange.getMessage().getHeader("Retry-After", String.class));
+    }
+
+    /**
+     * The cached Entra ID token, fetched anew when it is within {@code token-renew-before} of its
+     * expiry (or half its lifetime, for tokens shorter than that). Callers wait for one fetch
+     * rather than each fetching their own.
+     */
+    private synchronized String accessToken() {
+        Instant now = clock.instant();
+        if (token != null && now.isBefore(renewTokenAt)) {
+            return token;
+        }
+        String tokenUrl = properties.loginUrl() + "/"
+                + UriUtils.encodePathSegment(properties.tenantId(), StandardCharsets.UTF_8) + "/oauth2/v2.0/token";
+        String form = "grant_type=client_credentials&client_id=" + form(properties.clientId())
+                + "&client_secret=" + form(properties.clientSecret()) + "&scope=" + form(SCOPE);
+        Endpoint target = endpoint();
+        Exchange exchange = template.send(target, ex -> {
+            ex.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+            ex.getMessage().setHeader(Exchange.HTTP_URI, tokenUrl);
+            ex.getMessage().setHeader("Accept", "application/json");
+            ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+            ex.getMessage().setBody(form);
+        });
+        if (exchange.getException() != null) {
+            throw new TransientFailureException("Entra ID token request failed: "
+                    + exchange.getException().getClass().getSimpleName(), exchange.getException());
+        }
+        Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        int status = code == null ? 0 : code;
+        if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            throw new PermanentFailureException("azure_credentials", "Entra ID refused the client "
+                    + "credentials for tenant '" + properties.tenantId() + "' (HTTP " + status
+                    + "): check chatops.azure.tenant-id, client-id and client-secret, and that the "
+                    + "secret has not expired");
+        }
+        if (status < 200 || status >= 300) {
+            throw new TransientFailureException("Entra ID token request failed (HTTP " + status + ")",
+                    retryAfter(exchange.getMessage().getHeader("Retry-After", String.class)));
+        }
+        try {
+            JsonNode answer = json.readTree(exchange.getMessage().getBody(String.class));
+            String accessToken = answer.path("access_token").asText("");
+            long lifetime = answer.path("expires_in").asLong(0);
+            if (accessToken.isEmpty() || lifetime <= 0) {
+                throw new TransientFailureException("Entra ID answered without access_token or expires_in",
+                        (Duration) null);
+            }
+            long margin = Math.min(properties.tokenRenewBefore().toSeconds(), lifetime / 2);
+            token = accessToken;
+            renewTokenAt = now.plusSeconds(lifetime - margin);
+            LOG.debug("Entra ID token for client {} fetched; renewed after {}", properties.clientId(), renewTokenAt);
+            return token;
+        } catch (JsonProcessingException e) {
+            throw new TransientFailureException("Entra ID answered with a token that is not JSON", e);
+        }
+    }
+
+    private synchronized void forgetToken(String rejected) {
+        if (rejected.equals(token)) {
+            token = null;
+        }
     }
 
     private synchronized Endpoint endpoint() {
@@ -195,14 +292,6 @@ public class AzureAutomationClient implements AutoCloseable {
             Map<String, Object> options = new HashMap<>();
             options.put("throwExceptionOnFailure", false);
             options.put("clientBuilder", HttpClientBuilder.create().disableAutomaticRetries());
-            options.put("oauth2ClientId", form(properties.clientId()));
-            options.put("oauth2ClientSecret", form(properties.clientSecret()));
-            options.put("oauth2TokenEndpoint", properties.loginUrl() + "/"
-                    + UriUtils.encodePathSegment(properties.tenantId(), StandardCharsets.UTF_8) + "/oauth2/v2.0/token");
-            options.put("oauth2Scope", form(SCOPE));
-            options.put("oauth2BodyAuthentication", true);
-            options.put("oauth2CacheTokens", true);
-            options.put("oauth2CachedTokensExpirationMarginSeconds", properties.tokenRenewBefore().toSeconds());
             options.put("connectTimeout", Timeout.ofSeconds(10));
             options.put("connectionRequestTimeout", Timeout.ofSeconds(10));
             options.put("responseTimeout", Timeout.ofSeconds(60));
@@ -224,24 +313,7 @@ public class AzureAutomationClient implements AutoCloseable {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /**
-     * camel-http reports a refused token request only through its exception text, so the status
-     * is read from there: a 4xx means the credentials are wrong and retrying cannot help.
-     */
     private RuntimeException translate(Exception e, String method) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            Matcher m = t.getMessage() == null ? null : TOKEN_STATUS.matcher(t.getMessage());
-            if (m != null && m.find()) {
-                int status = Integer.parseInt(m.group(1));
-                if (status >= 400 && status < 500 && status != 408 && status != 429) {
-                    return new PermanentFailureException("azure_credentials", "Entra ID refused the client "
-                            + "credentials for tenant '" + properties.tenantId() + "' (HTTP " + status
-                            + "): check chatops.azure.tenant-id, client-id and client-secret, and that the "
-                            + "secret has not expired");
-                }
-                return new TransientFailureException("Entra ID token request failed (HTTP " + status + ")", null, null);
-            }
-        }
         return new TransientFailureException("Azure Automation " + method + " failed: "
                 + e.getClass().getSimpleName() + ": " + Secrets.mask(String.valueOf(e.getMessage())), e);
     }

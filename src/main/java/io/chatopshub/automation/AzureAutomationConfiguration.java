@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.camel.CamelContext;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,9 +30,21 @@ class AzureAutomationConfiguration {
         return new RunbookPolicy(properties);
     }
 
+    @Bean
+    ParameterSecrets parameterSecrets(AzureProperties properties) {
+        ParameterSecrets secrets = new ParameterSecrets(properties);
+        if (!secrets.keyConfigured() && !properties.runbooks().isEmpty()) {
+            LoggerFactory.getLogger(ParameterSecrets.class).warn("chatops.azure.parameter-key is not set: secret "
+                    + "runbook parameters are sealed with a key that lives only in this process, so a run still "
+                    + "queued when the hub restarts (or taken by another instance) is refused and its requester told");
+        }
+        return secrets;
+    }
+
     @Bean(destroyMethod = "close")
-    AzureAutomationClient azureAutomationClient(AzureProperties properties, CamelContext camelContext) {
-        return new AzureAutomationClient(properties, camelContext);
+    AzureAutomationClient azureAutomationClient(AzureProperties properties, CamelContext camelContext,
+                                                ParameterSecrets parameterSecrets) {
+        return new AzureAutomationClient(properties, camelContext, parameterSecrets, Clock.systemUTC());
     }
 
     @Bean

@@ -39,7 +39,9 @@ public record AzureProperties(
         @DefaultValue("30m") Duration approvalTimeout,
         @DefaultValue("5m") Duration tokenRenewBefore,
         List<Runbook> runbooks,
-        @DefaultValue("24h") Duration trackingLimit) {
+        @DefaultValue("24h") Duration trackingLimit,
+        List<String> secretParameters,
+        String parameterKey) {
 
     private static final String PREFIX = "chatops.azure.";
     static final Duration DEFAULT_TRACKING_LIMIT = Duration.ofHours(24);
@@ -58,6 +60,12 @@ public record AzureProperties(
             throw new IllegalArgumentException(PREFIX + "token-renew-before must be zero or more, e.g. 5m");
         }
         runbooks = runbooks == null ? List.of() : List.copyOf(runbooks);
+        secretParameters = secretParameters == null ? List.of()
+                : secretParameters.stream().filter(n -> n != null && !n.isBlank()).map(String::strip).toList();
+        parameterKey = parameterKey == null || parameterKey.isBlank() ? null : parameterKey.strip();
+        if (parameterKey != null) {
+            ParameterSecrets.decodeKey(parameterKey, PREFIX + "parameter-key");
+        }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < runbooks.size(); i++) {
             Runbook runbook = runbooks.get(i);
@@ -79,7 +87,8 @@ public record AzureProperties(
                            String automationAccount, Duration pollInterval, Duration approvalTimeout,
                            Duration tokenRenewBefore, List<Runbook> runbooks) {
         this(loginUrl, managementUrl, apiVersion, tenantId, clientId, clientSecret, subscriptionId, resourceGroup,
-                automationAccount, pollInterval, approvalTimeout, tokenRenewBefore, runbooks, DEFAULT_TRACKING_LIMIT);
+                automationAccount, pollInterval, approvalTimeout, tokenRenewBefore, runbooks, DEFAULT_TRACKING_LIMIT,
+                null, null);
     }
 
     /** Keeps the client secret out of anything that prints the configuration. */
@@ -91,7 +100,9 @@ public record AzureProperties(
                 + ", subscriptionId=" + subscriptionId + ", resourceGroup=" + resourceGroup
                 + ", automationAccount=" + automationAccount + ", pollInterval=" + pollInterval
                 + ", approvalTimeout=" + approvalTimeout + ", tokenRenewBefore=" + tokenRenewBefore
-                + ", trackingLimit=" + trackingLimit + ", runbooks=" + runbooks + "]";
+                + ", trackingLimit=" + trackingLimit + ", runbooks=" + runbooks
+                + ", secretParameters=" + secretParameters
+                + ", parameterKey=" + io.chatopshub.system.Secrets.presence(parameterKey) + "]";
     }
 
     /** True when every value needed to call Azure is set; otherwise calls are only logged. */
@@ -118,11 +129,11 @@ public record AzureProperties(
      * @param channels Slack channel ids where it may be run
      * @param users Slack user ids allowed to run it; empty means anyone in those channels
      * @param approval whether a second person must press Approve before it starts
-     * @param parameters the parameter names shown in help; when set, other names are refused.
-     *        Absent means any parameter is passed on as given.
+     * @param parameters the parameters shown in help and asked for by the form; when set, other names
+     *        are refused. Absent means any parameter is passed on as given.
      */
     public record Runbook(String name, List<String> channels, List<String> users, boolean approval,
-                          List<String> parameters) {
+                          List<Parameter> parameters) {
 
         public Runbook {
             name = name == null ? null : name.strip();
@@ -134,6 +145,17 @@ public record AzureProperties(
         /** Whether parameter names are checked against {@link #parameters()}. */
         public boolean restrictsParameters() {
             return parameters != null;
+        }
+
+        /** The declared parameter names, empty when none are declared. */
+        public List<String> parameterNames() {
+            return parameters == null ? List.of() : parameters.stream().map(Parameter::name).toList();
+        }
+
+        /** The declared parameter called {@code name} (any case). */
+        public java.util.Optional<Parameter> parameter(String name) {
+            return parameters == null ? java.util.Optional.empty()
+                    : parameters.stream().filter(p -> p.name().equalsIgnoreCase(name)).findFirst();
         }
 
         void validate(String where) {
@@ -153,14 +175,51 @@ public record AzureProperties(
                 }
             }
             if (parameters != null) {
+                Set<String> names = new HashSet<>();
                 for (int i = 0; i < parameters.size(); i++) {
-                    String parameter = parameters.get(i);
-                    if (parameter == null || !RunbookCommand.isValidParameterName(parameter)) {
-                        throw new IllegalArgumentException(label + ".parameters[" + i + "] '" + parameter
+                    Parameter parameter = parameters.get(i);
+                    String at = label + ".parameters[" + i + "]";
+                    if (parameter == null || parameter.name() == null
+                            || !RunbookCommand.isValidParameterName(parameter.name())) {
+                        throw new IllegalArgumentException(at + " '" + (parameter == null ? null : parameter.name())
                                 + "' is not a parameter name (letters, digits and _ only)");
+                    }
+                    if (!names.add(parameter.name().toLowerCase(Locale.ROOT))) {
+                        throw new IllegalArgumentException(at + " '" + parameter.name() + "' is declared twice");
+                    }
+                    if (!parameter.choices().isEmpty() && parameter.defaultValue() != null
+                            && !parameter.choices().contains(parameter.defaultValue())) {
+                        throw new IllegalArgumentException(at + ".default '" + parameter.defaultValue()
+                                + "' is not one of its choices " + parameter.choices());
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A parameter a runbook takes, as the form asks for it. A plain string in the configuration
+     * ({@code parameters: [AppName]}) is a parameter with only a name, as before forms existed.
+     *
+     * @param name the runbook's parameter name, exactly as the runbook spells it
+     * @param required whether the form refuses to submit without a value
+     * @param defaultValue the value the form starts with (key {@code default})
+     * @param choices when not empty, the only values allowed; the form shows a select
+     * @param secret whether the value is masked in Slack, the audit trail and logs, and sealed at rest
+     */
+    public record Parameter(String name, boolean required,
+                            @org.springframework.boot.context.properties.bind.Name("default") String defaultValue,
+                            List<String> choices, boolean secret) {
+
+        public Parameter {
+            name = name == null ? null : name.strip();
+            defaultValue = defaultValue == null || defaultValue.isEmpty() ? null : defaultValue;
+            choices = choices == null ? List.of() : List.copyOf(choices);
+        }
+
+        /** A parameter known only by name: what a plain string in the configuration means. */
+        public static Parameter valueOf(String name) {
+            return new Parameter(name, false, null, null, false);
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Hides values whose parameter name looks like a credential, for Slack messages and the audit
  * file: people pass passwords to runbooks more often than they should, and neither place is
- * meant to keep them.
+ * meant to keep them. Values sealed by {@link ParameterSecrets} (declared secret, or listed in
+ * {@code chatops.azure.secret-parameters}) are masked whatever their name.
  */
 final class ParameterMasking {
 
@@ -24,7 +25,8 @@ final class ParameterMasking {
 
     static Map<String, String> mask(Map<String, String> parameters) {
         Map<String, String> masked = new LinkedHashMap<>();
-        parameters.forEach((name, value) -> masked.put(name, looksSecret(name) ? MASK : value));
+        parameters.forEach((name, value) -> masked.put(name,
+                looksSecret(name) || ParameterSecrets.isSealed(value) ? MASK : value));
         return masked;
     }
 }

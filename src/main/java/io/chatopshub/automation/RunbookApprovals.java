@@ -108,6 +108,13 @@ public class RunbookApprovals {
             LOG.info("unknown runbook action {} ignored", actionId);
             return;
         }
+        if (user == null || user.isBlank()) {
+            RunbookRequest unknown = new RunbookRequest(requestId, null, null, in.getHeader(SlackHeaders.TEAM_ID,
+                    String.class), in.getHeader(SlackHeaders.CHANNEL_ID, String.class), null, null, null);
+            audit.record(AuditEntry.refusedPress(unknown, null, "NO_USER"));
+            LOG.warn("press {} on runbook request {} without a user refused", actionId, requestId);
+            return;
+        }
         String key = key(requestId);
         PendingApproval pending = requestId == null ? null : read(key).orElse(null);
         if (pending == null || pending.state() == State.POSTING) {

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.chatopshub.dedup.StateStore;
+import io.chatopshub.slack.Mrkdwn;
+import io.chatopshub.slack.SlackHeaders;
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.SlackClient.PostedMessage;
 import io.chatopshub.system.PermanentFailureException;
@@ -93,7 +95,7 @@ public class RunbookJobs {
             }
             AutomationJob initial = new AutomationJob(request.jobName(), JobStatus.NEW, JobStatus.NEW.azureName(),
                     null, null, null, null, null, !azure.isConfigured());
-            ObjectNode message = RunbookMessages.progress(request, initial, notes(tracked));
+            ObjectNode message = RunbookMessages.progress(request, initial, notes(tracked), tracked.cancellable());
             PostedMessage posted = slack.postMessage(request.channelId(), null, message.path("text").asText(),
                     message.get("blocks").toString());
             tracked = swap(key, tracked, tracked.posted(posted.channel(), posted.ts(), initial.statusText(), now));
@@ -232,12 +234,81 @@ public class RunbookJobs {
     }
 
     private void update(TrackedJob tracked, AutomationJob job) {
-        ObjectNode message = RunbookMessages.progress(tracked.request(), job, notes(tracked));
+        ObjectNode message = RunbookMessages.progress(tracked.request(), job, notes(tracked), tracked.cancellable());
         slack.updateMessage(tracked.channel(), tracked.ts(), message.path("text").asText(), message.get("blocks").toString());
     }
 
     private static List<String> notes(TrackedJob tracked) {
-        return tracked.approvedBy() == null ? List.of() : List.of(RunbookMessages.approvedBy(tracked.approvedBy()));
+        List<String> notes = new ArrayList<>();
+        if (tracked.approvedBy() != null) {
+            notes.add(RunbookMessages.approvedBy(tracked.approvedBy()));
+        }
+        if (tracked.stopSent()) {
+            notes.add(RunbookMessages.stoppedBy(tracked.stoppedBy()));
+        }
+        return notes;
+    }
+
+    /**
+     * A press of Cancel on the progress message: the requester, or whoever approved the run, stops
+     * the job in Azure. The presser is recorded (compare-and-set) before Azure is asked, so of two
+     * presses one stops it and the other is told who did; a retry of the first asks Azure again,
+     * which does no harm. Everyone else is refused, to themselves alone.
+     */
+    public void cancel(Exchange exchange) {
+        Message in = exchange.getIn();
+        String jobName = in.getHeader(SlackHeaders.ACTION_VALUE, String.class);
+        String user = in.getHeader(SlackHeaders.USER_ID, String.class);
+        String responseUrl = in.getHeader(SlackHeaders.RESPONSE_URL, String.class);
+        if (user == null || user.isBlank()) {
+            LOG.warn("Cancel of job {} without a user refused", jobName);
+            return;
+        }
+        TrackedJob tracked = jobName == null ? null : read(key(jobName)).orElse(null);
+        if (tracked == null) {
+            refuse(responseUrl, "The hub no longer follows this job; stop it in the Azure portal if it still runs.");
+            return;
+        }
+        String key = key(jobName);
+        RunbookRequest request = tracked.request();
+        boolean mayStop = user.equals(request.userId()) || user.equals(tracked.approvedBy());
+        if (!mayStop) {
+            audit.record(AuditEntry.refusedPress(request, user, "NOT_REQUESTER_OR_APPROVER"));
+            LOG.info("Cancel of job {} by {} refused: neither requester nor approver", jobName, user);
+            refuse(responseUrl, "Only " + (tracked.approvedBy() == null ? "<@" + request.userId() + ">, who asked for it,"
+                    : "<@" + request.userId() + ">, who asked for it, or <@" + tracked.approvedBy()
+                    + ">, who approved it,") + " may stop this job.");
+            return;
+        }
+        if (tracked.stoppedBy() != null && (tracked.stopSent() || !user.equals(tracked.stoppedBy()))) {
+            refuse(responseUrl, "This job was already stopped by <@" + tracked.stoppedBy() + ">.");
+            return;
+        }
+        if (tracked.phase() == TrackedJob.Phase.DONE) {
+            refuse(responseUrl, "This job has already ended (" + Mrkdwn.escape(String.valueOf(tracked.status())) + ").");
+            return;
+        }
+        if (tracked.phase() != TrackedJob.Phase.TRACKING) {
+            refuse(responseUrl, "This job is still being started in Azure; press Cancel again in a moment.");
+            return;
+        }
+        if (tracked.stoppedBy() == null) {
+            tracked = swap(key, tracked, tracked.stopping(user));
+        }
+        azure.stopJob(jobName);
+        tracked = swap(key, tracked, tracked.stopped());
+        audit.record(AuditEntry.stopped(request, user));
+        LOG.info("job {} of runbook {} stopped by {}", jobName, request.runbook(), user);
+        AutomationJob shown = new AutomationJob(jobName, JobStatus.of(tracked.status()), tracked.status(), null, null,
+                null, null, null, !azure.isConfigured());
+        ObjectNode message = RunbookMessages.progress(request, shown, notes(tracked), false);
+        slack.updateMessage(tracked.channel(), tracked.ts(), message.path("text").asText(), message.get("blocks").toString());
+    }
+
+    private void refuse(String responseUrl, String mrkdwn) {
+        if (responseUrl != null) {
+            slack.postToUrl("response_url", responseUrl, RunbookMessages.refusal(":no_entry: " + mrkdwn).toString());
+        }
     }
 
     private void schedule(Message in, TrackedJob tracked) {

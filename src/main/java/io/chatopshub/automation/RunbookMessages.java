@@ -8,9 +8,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.ArrayList;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.Gson;
+import com.slack.api.model.block.ActionsBlock;
+import com.slack.api.model.block.ContextBlock;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.SectionBlock;
+import com.slack.api.model.block.composition.ConfirmationDialogObject;
+import com.slack.api.model.block.composition.MarkdownTextObject;
+import com.slack.api.model.block.composition.PlainTextObject;
+import com.slack.api.model.block.element.ButtonElement;
+import com.slack.api.util.json.GsonFactory;
 
 import io.chatopshub.automation.AzureProperties.Runbook;
 import io.chatopshub.slack.Mrkdwn;
@@ -18,17 +32,22 @@ import io.chatopshub.slack.Mrkdwn;
 /**
  * The Slack messages of a runbook run, as {@code {"text":…,"blocks":[…]}} payloads that
  * {@code chat.postMessage}, {@code chat.update} and {@code response_url} all accept once the
- * caller adds {@code channel}/{@code ts}. Everything a person typed is escaped, and values of
- * credential-looking parameters are shown as {@code ***}.
+ * caller adds {@code channel}/{@code ts}. Blocks are built with the Slack SDK's Block Kit model
+ * and serialised by its own Gson set-up, so field names and types are Slack's, not ours.
+ * Everything a person typed is escaped, and values of secret parameters are shown as {@code ***}.
  */
 public final class RunbookMessages {
 
     public static final String APPROVE_ACTION = "runbook.approve";
     public static final String REJECT_ACTION = "runbook.reject";
+    /** The Cancel button of a progress message; its value is the job name. */
+    public static final String CANCEL_ACTION = "runbook.cancel";
     /** Slack refuses section text longer than this. */
     static final int SECTION_LIMIT = 3000;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Gson GSON = GsonFactory.createSnakeCase();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter FALLBACK_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -45,10 +64,17 @@ public final class RunbookMessages {
      * watching), already in mrkdwn.
      */
     public static ObjectNode progress(RunbookRequest request, AutomationJob job, List<String> notes) {
+        return progress(request, job, notes, false);
+    }
+
+    /**
+     * The progress message; with {@code cancellable} it ends with a Cancel button (confirmed by
+     * a dialog) that stops the job in Azure.
+     */
+    public static ObjectNode progress(RunbookRequest request, AutomationJob job, List<String> notes, boolean cancellable) {
         JobStatus status = job.status();
         String statusWord = status == JobStatus.UNKNOWN && job.statusText() != null ? job.statusText() : status.azureName();
-        ObjectNode message = message(status.emoji() + " " + request.runbook() + ": " + statusWord);
-        ArrayNode blocks = message.withArray("blocks");
+        List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(status.emoji() + " *" + Mrkdwn.escape(request.runbook()) + "* is *"
                 + Mrkdwn.escape(statusWord) + "*\n" + whoAndWhen(request)));
         if (status.needsPerson()) {
@@ -72,20 +98,29 @@ public final class RunbookMessages {
         if (job.dryRun()) {
             blocks.add(context("DRY-RUN: Azure credentials are not set, nothing ran in Azure."));
         }
-        return message;
+        if (cancellable && !status.isFinal()) {
+            blocks.add(ActionsBlock.builder().blockId("runbook.job").elements(List.of(ButtonElement.builder()
+                    .actionId(CANCEL_ACTION).value(request.jobName()).style("danger")
+                    .text(plain("Cancel"))
+                    .confirm(ConfirmationDialogObject.builder().title(plain("Stop the job?"))
+                            .text(MarkdownTextObject.builder().text("Stop *" + Mrkdwn.escape(request.runbook())
+                                    + "* in Azure Automation? It ends as Stopped.").build())
+                            .confirm(plain("Stop it")).deny(plain("Keep running")).style("danger").build())
+                    .build())).build());
+        }
+        return message(status.emoji() + " " + request.runbook() + ": " + statusWord, blocks);
     }
 
     /** The progress message of a job Azure refused to start; the reason is in its thread. */
     public static ObjectNode notStarted(RunbookRequest request, List<String> notes) {
-        ObjectNode message = message(":x: " + request.runbook() + ": not started");
-        ArrayNode blocks = message.withArray("blocks");
+        List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(":x: *" + Mrkdwn.escape(request.runbook()) + "* could not be started\n"
                 + whoAndWhen(request)));
         blocks.add(context("Job `" + Mrkdwn.escape(request.jobName()) + "` · the reason is in the thread"));
         for (String note : notes) {
             blocks.add(context(note));
         }
-        return message;
+        return message(":x: " + request.runbook() + ": not started", blocks);
     }
 
     /**
@@ -103,6 +138,9 @@ public final class RunbookMessages {
                     + "role on the Automation account.";
             case "azure_not_found" -> ":mag: Azure Automation has no runbook " + runbook + " (HTTP 404). Check "
                     + "its name in `chatops.azure.runbooks` and that it is published.";
+            case "secret_unreadable" -> ":lock: The secret parameters of " + runbook + " could not be read any "
+                    + "more (the hub restarted, or another instance took the run, and `chatops.azure.parameter-key` "
+                    + "is not set), so it did not run. Ask again with `/runbook`.";
             case "azure_job_not_found" -> ":mag: Azure Automation no longer knows job `"
                     + Mrkdwn.escape(request.jobName()) + "` (HTTP 404); the hub stopped following it.";
             default -> ":x: Azure Automation refused the request for " + runbook + ".";
@@ -122,6 +160,11 @@ public final class RunbookMessages {
     public static String stoppedWatching(Duration limit) {
         return ":hourglass: The hub stopped watching this job after " + humanDuration(limit)
                 + "; its status here may be out of date. Look it up in the Azure portal.";
+    }
+
+    /** The context line naming who stopped the job with Cancel. */
+    public static String stoppedBy(String userId) {
+        return ":octagonal_sign: Stopped by <@" + Mrkdwn.escape(userId) + ">";
     }
 
     /** The context line naming who approved the run. */
@@ -151,16 +194,14 @@ public final class RunbookMessages {
 
     /** Asks the channel for a second person; the buttons carry the request id. */
     public static ObjectNode approvalRequest(RunbookRequest request, Duration timeout) {
-        ObjectNode message = message(request.runbook() + " needs approval");
-        ArrayNode blocks = message.withArray("blocks");
+        List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(":raised_hand: *" + Mrkdwn.escape(request.runbook()) + "* needs approval\n"
                 + whoAndWhen(request)));
         blocks.add(context("Someone else who may run it must approve within " + humanDuration(timeout) + "."));
-        ObjectNode actions = blocks.addObject().put("type", "actions").put("block_id", "runbook.approval");
-        ArrayNode elements = actions.putArray("elements");
-        elements.add(button("Approve", APPROVE_ACTION, "primary", request.requestId()));
-        elements.add(button("Reject", REJECT_ACTION, "danger", request.requestId()));
-        return message;
+        blocks.add(ActionsBlock.builder().blockId("runbook.approval").elements(List.of(
+                button("Approve", APPROVE_ACTION, "primary", request.requestId()),
+                button("Reject", REJECT_ACTION, "danger", request.requestId()))).build());
+        return message(request.runbook() + " needs approval", blocks);
     }
 
     /** Replaces the approval request once someone approved it; the buttons are gone. */
@@ -184,11 +225,11 @@ public final class RunbookMessages {
      * results and errors usually are, and says how much was left out.
      */
     public static ObjectNode output(RunbookRequest request, AutomationJob job, String output) {
-        ObjectNode message = message("Output of " + request.runbook());
-        ArrayNode blocks = message.withArray("blocks");
+        String fallback = "Output of " + request.runbook();
+        List<LayoutBlock> blocks = new ArrayList<>();
         if (output == null || output.isBlank()) {
             blocks.add(section("_The job wrote no output._"));
-            return message;
+            return message(fallback, blocks);
         }
         Block block = codeBlock(output, SECTION_LIMIT);
         blocks.add(section(block.text()));
@@ -197,7 +238,7 @@ public final class RunbookMessages {
                     + block.total() + " characters. The whole output is in the Azure portal under job `"
                     + Mrkdwn.escape(job.name()) + "`."));
         }
-        return message;
+        return message(fallback, blocks);
     }
 
     /** The ephemeral answer to {@code /runbook} or {@code /runbook help}. */
@@ -210,7 +251,7 @@ public final class RunbookMessages {
             for (Runbook runbook : runnable) {
                 text.append("• `").append(Mrkdwn.escape(runbook.name())).append('`');
                 if (runbook.restrictsParameters() && !runbook.parameters().isEmpty()) {
-                    text.append(' ').append(runbook.parameters().stream()
+                    text.append(' ').append(runbook.parameterNames().stream()
                             .map(p -> Mrkdwn.escape(p) + "=…").collect(Collectors.joining(" ")));
                 }
                 if (runbook.approval()) {
@@ -232,11 +273,8 @@ public final class RunbookMessages {
     }
 
     private static ObjectNode resolved(RunbookRequest request, String outcome, String fallback) {
-        ObjectNode message = message(fallback);
-        ArrayNode blocks = message.withArray("blocks");
-        blocks.add(section("*" + Mrkdwn.escape(request.runbook()) + "*\n" + whoAndWhen(request)));
-        blocks.add(context(outcome));
-        return message;
+        return message(fallback, List.of(section("*" + Mrkdwn.escape(request.runbook()) + "*\n" + whoAndWhen(request)),
+                context(outcome)));
     }
 
     private static String whoAndWhen(RunbookRequest request) {
@@ -296,29 +334,32 @@ public final class RunbookMessages {
         return new Block("```" + kept + "```", cut, safe.length() - i, safe.length());
     }
 
-    private static ObjectNode message(String fallbackText) {
+    /** {"text": fallback, "blocks": [...]}: the blocks as the SDK serialises them, in a Jackson tree. */
+    private static ObjectNode message(String fallbackText, List<LayoutBlock> blocks) {
         ObjectNode message = NODES.objectNode();
         message.put("text", fallbackText);
-        message.putArray("blocks");
+        try {
+            JsonNode tree = JSON.readTree(GSON.toJson(blocks));
+            message.set("blocks", tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the Slack SDK wrote blocks that are not JSON", e);
+        }
         return message;
     }
 
-    private static ObjectNode section(String mrkdwn) {
-        ObjectNode section = NODES.objectNode().put("type", "section");
-        section.putObject("text").put("type", "mrkdwn").put("text", mrkdwn);
-        return section;
+    private static SectionBlock section(String mrkdwn) {
+        return SectionBlock.builder().text(MarkdownTextObject.builder().text(mrkdwn).build()).build();
     }
 
-    private static ObjectNode context(String mrkdwn) {
-        ObjectNode context = NODES.objectNode().put("type", "context");
-        context.putArray("elements").addObject().put("type", "mrkdwn").put("text", mrkdwn);
-        return context;
+    private static ContextBlock context(String mrkdwn) {
+        return ContextBlock.builder().elements(List.of(MarkdownTextObject.builder().text(mrkdwn).build())).build();
     }
 
-    private static ObjectNode button(String label, String actionId, String style, String value) {
-        ObjectNode button = NODES.objectNode().put("type", "button").put("action_id", actionId)
-                .put("style", style).put("value", value);
-        button.putObject("text").put("type", "plain_text").put("text", label);
-        return button;
+    private static PlainTextObject plain(String text) {
+        return PlainTextObject.builder().text(text).build();
+    }
+
+    private static ButtonElement button(String label, String actionId, String style, String value) {
+        return ButtonElement.builder().actionId(actionId).style(style).value(value).text(plain(label)).build();
     }
 }

@@ -19,7 +19,7 @@ import io.chatopshub.slack.Mrkdwn;
 public class RunbookPolicy {
 
     public enum Reason {
-        UNKNOWN_RUNBOOK, CHANNEL_NOT_ALLOWED, USER_NOT_ALLOWED, UNKNOWN_PARAMETER, SELF_APPROVAL
+        UNKNOWN_RUNBOOK, CHANNEL_NOT_ALLOWED, USER_NOT_ALLOWED, UNKNOWN_PARAMETER, SELF_APPROVAL, NO_USER
     }
 
     /**
@@ -53,6 +53,9 @@ public class RunbookPolicy {
     /** May {@code userId} run {@code name} with these parameters in {@code channelId}? */
     public Decision check(String name, String channelId, String userId, Map<String, String> parameters) {
         Optional<Runbook> found = find(name);
+        if (userId == null || userId.isBlank()) {
+            return new Decision(found.orElse(null), Reason.NO_USER, "Slack did not say who you are, so nothing was run.");
+        }
         if (found.isEmpty()) {
             return new Decision(null, Reason.UNKNOWN_RUNBOOK, "There is no runbook " + Mrkdwn.code(name) + " here. "
                     + runnableHint(channelId, userId));
@@ -68,11 +71,11 @@ public class RunbookPolicy {
         }
         if (runbook.restrictsParameters() && parameters != null) {
             List<String> unknown = parameters.keySet().stream()
-                    .filter(key -> runbook.parameters().stream().noneMatch(key::equalsIgnoreCase))
+                    .filter(key -> runbook.parameterNames().stream().noneMatch(key::equalsIgnoreCase))
                     .toList();
             if (!unknown.isEmpty()) {
                 String accepted = runbook.parameters().isEmpty() ? "it takes no parameters"
-                        : "it takes " + runbook.parameters().stream().map(p -> "`" + p + "`")
+                        : "it takes " + runbook.parameterNames().stream().map(p -> "`" + p + "`")
                                 .collect(Collectors.joining(", "));
                 return new Decision(runbook, Reason.UNKNOWN_PARAMETER, "`" + runbook.name()
                         + "` has no parameter " + unknown.stream().map(Mrkdwn::code)
@@ -87,7 +90,11 @@ public class RunbookPolicy {
      * run the runbook in that channel themselves.
      */
     public Decision checkApprover(String name, String channelId, String requesterId, String approverId) {
-        if (approverId != null && approverId.equals(requesterId)) {
+        if (approverId == null || approverId.isBlank()) {
+            return new Decision(find(name).orElse(null), Reason.NO_USER,
+                    "Slack did not say who pressed Approve, so it approves nothing.");
+        }
+        if (approverId.equals(requesterId)) {
             return new Decision(find(name).orElse(null), Reason.SELF_APPROVAL,
                     "Someone other than the requester must approve this run.");
         }
@@ -112,6 +119,9 @@ public class RunbookPolicy {
     }
 
     private static boolean mayRun(Runbook runbook, String userId) {
+        if (userId == null || userId.isBlank()) {
+            return false;
+        }
         return runbook.users().isEmpty() || runbook.users().contains(userId);
     }
 

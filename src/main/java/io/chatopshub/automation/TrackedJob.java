@@ -2,6 +2,8 @@ package io.chatopshub.automation;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * What the hub remembers about one job, in the state store under {@code runbook:job:<job name>}
  * and shared by every instance. Every change is a compare-and-set on the whole value, so when two
@@ -16,9 +18,17 @@ import java.time.Instant;
  * @param status last status shown in the progress message, as Azure spells it
  * @param seq number of the poll that is due next; older poll messages are stale copies
  * @param approvedBy who approved the run, when it needed approval
+ * @param stoppedBy who pressed Cancel; set before the stop is sent to Azure, so a second press is
+ *        refused and a retry of the first sends it again
+ * @param stopSent whether Azure accepted the stop
+ *
+ * <p>The stop fields are left out of the JSON while unset, so an entry written before Cancel
+ * existed still compares equal to itself and its compare-and-set goes through after an upgrade.
  */
 record TrackedJob(RunbookRequest request, Phase phase, String holder, Instant since, String channel, String ts,
-                  String status, int seq, String approvedBy) {
+                  String status, int seq, String approvedBy,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String stoppedBy,
+                  @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean stopSent) {
 
     enum Phase {
         /** The progress message is being posted. */
@@ -32,22 +42,39 @@ record TrackedJob(RunbookRequest request, Phase phase, String holder, Instant si
     }
 
     static TrackedJob posting(RunbookRequest request, String holder, Instant now, String approvedBy) {
-        return new TrackedJob(request, Phase.POSTING, holder, now, null, null, null, 0, approvedBy);
+        return new TrackedJob(request, Phase.POSTING, holder, now, null, null, null, 0, approvedBy, null, false);
     }
 
     TrackedJob posted(String postedChannel, String postedTs, String shownStatus, Instant now) {
-        return new TrackedJob(request, Phase.STARTING, null, now, postedChannel, postedTs, shownStatus, 0, approvedBy);
+        return new TrackedJob(request, Phase.STARTING, null, now, postedChannel, postedTs, shownStatus, 0, approvedBy,
+                stoppedBy, stopSent);
     }
 
     TrackedJob tracking(String shownStatus, Instant now) {
-        return new TrackedJob(request, Phase.TRACKING, null, now, channel, ts, shownStatus, 1, approvedBy);
+        return new TrackedJob(request, Phase.TRACKING, null, now, channel, ts, shownStatus, 1, approvedBy,
+                stoppedBy, stopSent);
     }
 
     TrackedJob polled(String shownStatus) {
-        return new TrackedJob(request, phase, holder, since, channel, ts, shownStatus, seq + 1, approvedBy);
+        return new TrackedJob(request, phase, holder, since, channel, ts, shownStatus, seq + 1, approvedBy,
+                stoppedBy, stopSent);
     }
 
     TrackedJob done(String shownStatus) {
-        return new TrackedJob(request, Phase.DONE, null, since, channel, ts, shownStatus, seq + 1, approvedBy);
+        return new TrackedJob(request, Phase.DONE, null, since, channel, ts, shownStatus, seq + 1, approvedBy,
+                stoppedBy, stopSent);
+    }
+
+    TrackedJob stopping(String by) {
+        return new TrackedJob(request, phase, holder, since, channel, ts, status, seq, approvedBy, by, false);
+    }
+
+    TrackedJob stopped() {
+        return new TrackedJob(request, phase, holder, since, channel, ts, status, seq, approvedBy, stoppedBy, true);
+    }
+
+    /** Whether the progress message still offers Cancel. */
+    boolean cancellable() {
+        return phase != Phase.DONE && stoppedBy == null;
     }
 }

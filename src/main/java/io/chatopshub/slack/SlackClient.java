@@ -16,6 +16,7 @@ import com.slack.api.methods.request.chat.ChatPostMessageRequest;
 import com.slack.api.methods.request.chat.ChatUpdateRequest;
 import com.slack.api.methods.request.reactions.ReactionsAddRequest;
 import com.slack.api.methods.request.usergroups.users.UsergroupsUsersListRequest;
+import com.slack.api.methods.request.views.ViewsOpenRequest;
 import com.slack.api.methods.request.views.ViewsPublishRequest;
 import com.slack.api.model.view.View;
 import com.slack.api.util.json.GsonFactory;
@@ -114,6 +115,19 @@ public class SlackClient {
         var request = ChatUpdateRequest.builder().token(botToken).channel(channel).ts(ts).text(text)
                 .blocksAsString(blocksJson).build();
         call("chat.update", null, () -> slack.methods().chatUpdate(request));
+    }
+
+    /**
+     * {@code views.open}: shows a modal to the person whose interaction carried {@code triggerId}.
+     * The trigger expires within seconds, so call it while the person waits.
+     */
+    public void openView(String triggerId, String viewJson) {
+        if (isDryRun()) {
+            DryRun.log("slack", "views.open", "trigger_id=" + triggerId + " view=" + viewJson);
+            return;
+        }
+        var request = ViewsOpenRequest.builder().token(botToken).triggerId(triggerId).viewAsString(viewJson).build();
+        call("views.open", null, () -> slack.methods().viewsOpen(request));
     }
 
     /** {@code reactions.add}; a reaction that is already there counts as added. */

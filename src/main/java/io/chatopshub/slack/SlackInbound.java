@@ -40,13 +40,15 @@ public class SlackInbound {
     public static final String SLACK_TYPE = "ChatopsSlackType";
 
     private final SlackSignatureVerifier verifier;
+    private final List<InteractionScreen> screens;
     private final InboundKind events = new Events();
     private final InboundKind commands = new Commands();
     private final InboundKind interactions = new Interactions();
 
-    SlackInbound(SlackProperties properties, Clock clock) {
+    SlackInbound(SlackProperties properties, Clock clock, List<InteractionScreen> screens) {
         this.verifier = properties.hasSigningSecret() ? new SlackSignatureVerifier(properties.signingSecret(), clock)
                 : null;
+        this.screens = List.copyOf(screens);
     }
 
     /** {@code POST /slack/events}: the Events API (JSON). */
@@ -117,7 +119,7 @@ public class SlackInbound {
      * Interactivity: the {@code payload} JSON. A button press is identified by the message it
      * belongs to, the action and the user, so a double click acts once.
      */
-    static Delivery readInteraction(String form) {
+    Delivery readInteraction(String form) {
         String payload = QueryStrings.parseSingle(form).get("payload");
         if (payload == null) {
             throw new BadRequestException("an interaction needs a payload field");
@@ -125,12 +127,21 @@ public class SlackInbound {
         return readInteractionPayload(payload);
     }
 
-    /** An interaction payload as JSON (Socket Mode delivers it without the form around it). */
-    static Delivery readInteractionPayload(String payload) {
+    /**
+     * An interaction payload as JSON (Socket Mode delivers it without the form around it). The
+     * {@link InteractionScreen}s see it first: one may answer it at once (nothing is queued then).
+     */
+    Delivery readInteractionPayload(String payload) {
         ObjectNode root = Json.readObject(payload);
         String type = Json.text(root, "type");
         if (type == null) {
             throw new BadRequestException("an interaction payload needs a type");
+        }
+        for (InteractionScreen screen : screens) {
+            var answer = screen.screen(root);
+            if (answer.isPresent()) {
+                return Delivery.answerOnly(Answer.json(200, answer.get()));
+            }
         }
         return Delivery.queued(interactionId(type, root), root.toString(), Map.of(SLACK_TYPE, type),
                 Answer.EMPTY_200);

@@ -66,12 +66,39 @@ class AzureAutomationClientTests {
     }
 
     private AzureAutomationClient client(Duration renewBefore) {
+        return client(renewBefore, Clock.fixed(Instant.parse("2024-05-01T10:00:00Z"), ZoneOffset.UTC));
+    }
+
+    private AzureAutomationClient client(Duration renewBefore, Clock clock) {
         AzureProperties properties = new AzureProperties(login.baseUrl() + "/", arm.baseUrl(), "2023-11-01",
                 TENANT, "client-app", SECRET, "sub-1", "rg-ops", "aa-ops", Duration.ofSeconds(10),
                 Duration.ofMinutes(30), renewBefore, List.of());
-        client = new AzureAutomationClient(properties, camel,
-                Clock.fixed(Instant.parse("2024-05-01T10:00:00Z"), ZoneOffset.UTC));
+        client = new AzureAutomationClient(properties, camel, clock);
         return client;
+    }
+
+    /** A clock the test moves forward by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2024-05-01T10:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private void tokenExpiresIn(int seconds) {
@@ -118,22 +145,108 @@ class AzureAutomationClientTests {
     }
 
     @Test
-    void tokenIsFetchedOnceForRepeatedCallsAndRenewedShortlyBeforeItExpires() throws Exception {
-        tokenExpiresIn(4);
+    void tokenIsFetchedOnceForRepeatedCallsAndRenewedShortlyBeforeItExpires() {
+        tokenExpiresIn(60);
         arm.stubFor(get(urlEqualTo(JOBS + "job-2?api-version=2023-11-01"))
                 .willReturn(aResponse().withStatus(200).withBody(job("job-2", "Running"))));
-        AzureAutomationClient azure = client(Duration.ofSeconds(2));
+        ManualClock clock = new ManualClock();
+        AzureAutomationClient azure = client(Duration.ofSeconds(10), clock);
 
         azure.getJob("job-2");
+        clock.advance(Duration.ofSeconds(49));
         azure.getJob("job-2");
         azure.getJob("job-2");
         login.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH)));
 
-        Thread.sleep(2_300);
+        clock.advance(Duration.ofSeconds(1));
         azure.getJob("job-2");
         login.verify(2, postRequestedFor(urlEqualTo(TOKEN_PATH)));
         arm.verify(4, getRequestedFor(urlEqualTo(JOBS + "job-2?api-version=2023-11-01"))
                 .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN)));
+    }
+
+    @Test
+    void fourJobsStartedFollowedAndReadShareOneTokenRequest() {
+        tokenExpiresIn(3599);
+        AzureAutomationClient azure = client(Duration.ofMinutes(5), Clock.systemUTC());
+        for (int i = 1; i <= 4; i++) {
+            String name = "job-share-" + i;
+            arm.stubFor(put(urlEqualTo(JOBS + name + "?api-version=2023-11-01")).willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json").withBody(job(name, "New"))));
+            arm.stubFor(get(urlEqualTo(JOBS + name + "?api-version=2023-11-01")).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/json").withBody(job(name, "Completed"))));
+            arm.stubFor(get(urlEqualTo(JOBS + name + "/output?api-version=2023-11-01"))
+                    .willReturn(aResponse().withStatus(200).withBody("done " + i)));
+        }
+
+        for (int i = 1; i <= 4; i++) {
+            azure.startJob("job-share-" + i, "Restart-WebApp", Map.of("AppName", "web"));
+            azure.getJob("job-share-" + i);
+            assertThat(azure.getOutput("job-share-" + i)).isEqualTo("done " + i);
+        }
+
+        login.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH)));
+        assertThat(arm.getAllServeEvents()).hasSize(12)
+                .allSatisfy(e -> assertThat(e.getRequest().getHeader("Authorization")).isEqualTo("Bearer " + ACCESS_TOKEN));
+    }
+
+    @Test
+    void aTokenAzureRejectsIsFetchedAnewForTheNextCall() {
+        tokenExpiresIn(3599);
+        arm.stubFor(get(urlEqualTo(JOBS + "job-3?api-version=2023-11-01")).willReturn(aResponse().withStatus(401)));
+        AzureAutomationClient azure = client(Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> azure.getJob("job-3")).isInstanceOf(PermanentFailureException.class);
+        assertThatThrownBy(() -> azure.getJob("job-3")).isInstanceOf(PermanentFailureException.class);
+
+        login.verify(2, postRequestedFor(urlEqualTo(TOKEN_PATH)));
+    }
+
+    @Test
+    void stopJobPostsToTheJobsStopEndpoint() {
+        tokenExpiresIn(3599);
+        arm.stubFor(post(urlEqualTo(JOBS + "job-4/stop?api-version=2023-11-01")).willReturn(aResponse().withStatus(200)));
+
+        client(Duration.ofMinutes(5)).stopJob("job-4");
+
+        arm.verify(1, postRequestedFor(urlEqualTo(JOBS + "job-4/stop?api-version=2023-11-01"))
+                .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN)));
+    }
+
+    @Test
+    void aSealedSecretIsOpenedOnlyInTheBodySentToAzure() {
+        tokenExpiresIn(3599);
+        arm.stubFor(put(urlEqualTo(JOBS + "job-5?api-version=2023-11-01")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody(job("job-5", "New"))));
+        AzureProperties properties = new AzureProperties(login.baseUrl(), arm.baseUrl(), "2023-11-01", TENANT,
+                "client-app", SECRET, "sub-1", "rg-ops", "aa-ops", Duration.ofSeconds(10), Duration.ofMinutes(30),
+                Duration.ofMinutes(5), List.of(), Duration.ofHours(24), List.of("pin"),
+                java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        ParameterSecrets secrets = new ParameterSecrets(properties);
+        client = new AzureAutomationClient(properties, camel, secrets, Clock.systemUTC());
+        Map<String, String> sealed = secrets.seal(null, Map.of("pin", "4711"));
+        assertThat(sealed.get("pin")).startsWith(ParameterSecrets.SEALED_PREFIX).doesNotContain("4711");
+
+        client.startJob("job-5", "Restart-WebApp", sealed);
+
+        arm.verify(1, putRequestedFor(urlEqualTo(JOBS + "job-5?api-version=2023-11-01"))
+                .withRequestBody(equalToJson("{\"properties\":{\"runbook\":{\"name\":\"Restart-WebApp\"},"
+                        + "\"parameters\":{\"pin\":\"4711\"},\"runOn\":\"\"}}")));
+    }
+
+    @Test
+    void aSecretSealedByAnotherKeyIsRefusedForGoodWithoutReachingAzure() {
+        tokenExpiresIn(3599);
+        // another hub process without chatops.azure.parameter-key: a key of its own
+        Map<String, String> sealedElsewhere = new ParameterSecrets(new AzureProperties(login.baseUrl(), arm.baseUrl(),
+                "2023-11-01", TENANT, "client-app", SECRET, "sub-1", "rg-ops", "aa-ops", Duration.ofSeconds(10),
+                Duration.ofMinutes(30), Duration.ofMinutes(5), List.of())).seal(null, Map.of("password", "hunter2"));
+        AzureAutomationClient azure = client(Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> azure.startJob("job-6b", "Restart-WebApp", sealedElsewhere))
+                .isInstanceOfSatisfying(PermanentFailureException.class,
+                        e -> assertThat(e.code()).isEqualTo("secret_unreadable"));
+        assertThat(arm.getAllServeEvents()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class AzurePropertiesTests {
         assertThat(runbook.channels()).containsExactly("C0123456");
         assertThat(runbook.users()).isEmpty();
         assertThat(runbook.approval()).isTrue();
-        assertThat(runbook.parameters()).containsExactly("AppName");
+        assertThat(runbook.parameterNames()).containsExactly("AppName");
     }
 
     @Test
@@ -113,5 +114,61 @@ class AzurePropertiesTests {
         assertThat(dryRun.mode()).isEqualTo(IntegrationStatus.Mode.DRY_RUN);
         assertThat(dryRun.detail()).contains("chatops.azure.client-secret", "chatops.azure.automation-account");
         assertThat(bind(credentials()).toString()).doesNotContain("very-secret-value");
+    }
+
+    @Test
+    void parametersBindAsPlainNamesAndAsDeclarationsSideBySide() {
+        Map<String, String> values = new HashMap<>();
+        values.put("chatops.azure.runbooks[0].name", "Deploy-App");
+        values.put("chatops.azure.runbooks[0].channels[0]", "C1");
+        values.put("chatops.azure.runbooks[0].parameters[0]", "AppName");
+        values.put("chatops.azure.runbooks[0].parameters[1].name", "Env");
+        values.put("chatops.azure.runbooks[0].parameters[1].required", "true");
+        values.put("chatops.azure.runbooks[0].parameters[1].default", "staging");
+        values.put("chatops.azure.runbooks[0].parameters[1].choices[0]", "staging");
+        values.put("chatops.azure.runbooks[0].parameters[1].choices[1]", "prod");
+        values.put("chatops.azure.runbooks[0].parameters[2].name", "Pin");
+        values.put("chatops.azure.runbooks[0].parameters[2].secret", "true");
+        values.put("chatops.azure.secret-parameters[0]", "passphrase");
+
+        AzureProperties properties = bind(values);
+        AzureProperties.Runbook runbook = properties.runbooks().get(0);
+
+        assertThat(runbook.parameters()).containsExactly(
+                new AzureProperties.Parameter("AppName", false, null, List.of(), false),
+                new AzureProperties.Parameter("Env", true, "staging", List.of("staging", "prod"), false),
+                new AzureProperties.Parameter("Pin", false, null, List.of(), true));
+        assertThat(properties.secretParameters()).containsExactly("passphrase");
+        assertThat(properties.parameterKey()).isNull();
+    }
+
+    @Test
+    void aDefaultOutsideItsChoicesOrATwiceDeclaredParameterFailsStartup() {
+        Map<String, String> values = new HashMap<>();
+        values.put("chatops.azure.runbooks[0].name", "Deploy-App");
+        values.put("chatops.azure.runbooks[0].channels[0]", "C1");
+        values.put("chatops.azure.runbooks[0].parameters[0].name", "Env");
+        values.put("chatops.azure.runbooks[0].parameters[0].default", "qa");
+        values.put("chatops.azure.runbooks[0].parameters[0].choices[0]", "staging");
+        assertThatThrownBy(() -> bind(values)).rootCause()
+                .hasMessageContaining("chatops.azure.runbooks[0] (Deploy-App).parameters[0].default 'qa' is not one of its choices");
+
+        values.clear();
+        values.put("chatops.azure.runbooks[0].name", "Deploy-App");
+        values.put("chatops.azure.runbooks[0].channels[0]", "C1");
+        values.put("chatops.azure.runbooks[0].parameters[0]", "Env");
+        values.put("chatops.azure.runbooks[0].parameters[1]", "env");
+        assertThatThrownBy(() -> bind(values)).rootCause().hasMessageContaining("parameters[1] 'env' is declared twice");
+    }
+
+    @Test
+    void aParameterKeyThatIsNotBase64OrNotAnAesKeyFailsStartup() {
+        assertThatThrownBy(() -> bind(Map.of("chatops.azure.parameter-key", "not base64!")))
+                .rootCause().hasMessageContaining("chatops.azure.parameter-key must be base64");
+        assertThatThrownBy(() -> bind(Map.of("chatops.azure.parameter-key", "c2hvcnQ=")))
+                .rootCause().hasMessageContaining("must be 16, 24 or 32 bytes once base64-decoded (it is 5)");
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(bind(Map.of("chatops.azure.parameter-key", key)).toString()).doesNotContain(key)
+                .contains("parameterKey=set");
     }
 }

@@ -99,7 +99,7 @@ class RunbookDurabilityTests extends HubIntegrationTest {
 
     @Test
     void aJobRunningLongerThanTheTrackingLimitIsNoLongerFollowedAndTheMessageSaysSo() throws Exception {
-        var fields = command("/runbook", "Restart-WebApp", AzureStubs.OPS, "U0ALICE");
+        var fields = command("/runbook", "Restart-WebApp AppName=web", AzureStubs.OPS, "U0ALICE");
         String jobName = JobNames.fromTriggerId(fields.get("trigger_id"));
         azure.jobGoesThrough(jobName, List.of("Running"), "never read");
 

@@ -133,11 +133,15 @@ class RunbookMessagesTests {
     void helpListsRunbooksWithParametersAndApproval() {
         ObjectNode help = RunbookMessages.help(List.of(
                 new Runbook("Restart-WebApp", List.of("C1"), List.of(), false, null),
-                new Runbook("Rotate-Keys", List.of("C1"), List.of(), true, List.of("Vault", "Region"))));
+                new Runbook("Rotate-Keys", List.of("C1"), List.of(), true, params("Vault", "Region"))));
 
         assertThat(help.get("response_type").asText()).isEqualTo("ephemeral");
         assertThat(help.get("text").asText()).contains("• `Restart-WebApp`\n",
                 "• `Rotate-Keys` Vault=… Region=… _(needs approval)_");
         assertThat(RunbookMessages.help(List.of()).get("text").asText()).contains("No runbook can be run by you");
+    }
+
+    private static List<AzureProperties.Parameter> params(String... names) {
+        return java.util.Arrays.stream(names).map(AzureProperties.Parameter::valueOf).toList();
     }
 }

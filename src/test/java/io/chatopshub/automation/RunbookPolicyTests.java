@@ -17,8 +17,8 @@ class RunbookPolicyTests {
             "https://management.azure.com", "2023-11-01", null, null, null, null, null, null, Duration.ofSeconds(10),
             Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(
                     new Runbook("Restart-WebApp", List.of("C-OPS", "C-WEB"), List.of(), false, null),
-                    new Runbook("Rotate-Keys", List.of("C-OPS"), List.of("U-ALICE", "U-BOB"), true, List.of("Vault")),
-                    new Runbook("Clear-Cache", List.of("C-WEB"), List.of(), false, List.of()))));
+                    new Runbook("Rotate-Keys", List.of("C-OPS"), List.of("U-ALICE", "U-BOB"), true, params("Vault")),
+                    new Runbook("Clear-Cache", List.of("C-WEB"), List.of(), false, params()))));
 
     @Test
     void anyoneInAnAllowedChannelMayRunAnUnrestrictedRunbook() {
@@ -97,5 +97,20 @@ class RunbookPolicyTests {
         assertThat(policy.checkApprover("Rotate-Keys", "C-OPS", "U-ALICE", "U-MALLORY").reason())
                 .isEqualTo(Reason.USER_NOT_ALLOWED);
         assertThat(policy.checkApprover("Rotate-Keys", "C-OPS", "U-ALICE", "U-BOB").allowed()).isTrue();
+    }
+
+    @Test
+    void nobodyWithoutAUserIdMayRunApproveOrBeListed() {
+        assertThat(policy.check("Restart-WebApp", "C-OPS", null, Map.of()).reason()).isEqualTo(Reason.NO_USER);
+        assertThat(policy.check("Restart-WebApp", "C-OPS", " ", Map.of()).reason()).isEqualTo(Reason.NO_USER);
+        RunbookPolicy.Decision approval = policy.checkApprover("Restart-WebApp", "C-OPS", "U-ALICE", null);
+        assertThat(approval.allowed()).isFalse();
+        assertThat(approval.reason()).isEqualTo(Reason.NO_USER);
+        assertThat(approval.message()).isEqualTo("Slack did not say who pressed Approve, so it approves nothing.");
+        assertThat(policy.runnableBy("C-OPS", null)).isEmpty();
+    }
+
+    private static List<AzureProperties.Parameter> params(String... names) {
+        return java.util.Arrays.stream(names).map(AzureProperties.Parameter::valueOf).toList();
     }
 }
