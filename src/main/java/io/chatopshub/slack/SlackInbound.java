@@ -30,8 +30,9 @@ import io.chatopshub.system.inbound.InboundRequest;
  * message that is queued. Nothing here does the work the request asks for.
  *
  * <p>The kinds' {@code read} methods take payloads that are already trusted, which is how a Slack
- * Socket Mode envelope is read: {@code events().read(InboundRequest.ofBody(json))}, then
- * {@code inboundEdge.queue("slackEvents", "chatops.slack.events", delivery)}.
+ * Socket Mode envelope is read: {@code events().read(InboundRequest.ofBody(json))} (or
+ * {@link #readCommandFields} and {@link #readInteractionPayload}, whose envelopes carry JSON
+ * rather than a form), then {@code inboundEdge.queue("slackEvents", "chatops.slack.events", delivery)}.
  */
 @Component("slackInbound")
 public class SlackInbound {
@@ -105,7 +106,11 @@ public class SlackInbound {
      * The answer is what the command's route replies ({@link SlackCommands}).
      */
     static Delivery readCommand(String form) {
-        Map<String, String> fields = QueryStrings.parseSingle(form);
+        return readCommandFields(QueryStrings.parseSingle(form));
+    }
+
+    /** A slash command's fields (Socket Mode delivers them as a JSON object rather than a form). */
+    public static Delivery readCommandFields(Map<String, String> fields) {
         String command = fields.get("command");
         String triggerId = fields.get("trigger_id");
         if (command == null || command.isBlank() || triggerId == null || triggerId.isBlank()) {
@@ -131,7 +136,7 @@ public class SlackInbound {
      * An interaction payload as JSON (Socket Mode delivers it without the form around it). The
      * {@link InteractionScreen}s see it first: one may answer it at once (nothing is queued then).
      */
-    Delivery readInteractionPayload(String payload) {
+    public Delivery readInteractionPayload(String payload) {
         ObjectNode root = Json.readObject(payload);
         String type = Json.text(root, "type");
         if (type == null) {
