@@ -2,6 +2,7 @@ package io.chatopshub;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
@@ -19,6 +20,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ChatopsHubApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(ChatopsHubApplication.class, args);
+        var application = new SpringApplication(ChatopsHubApplication.class);
+        if (Boolean.getBoolean("chatops.startup.timeline")) {
+            // where start-up time goes, step by step, at /actuator/startup (bench/startup-timeline.sh)
+            application.setApplicationStartup(new BufferingApplicationStartup(20_000));
+        }
+        application.run(args);
     }
 }
