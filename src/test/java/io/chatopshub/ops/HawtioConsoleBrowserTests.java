@@ -58,6 +58,9 @@ class HawtioConsoleBrowserTests extends OperatorTest {
 
     @Test
     void anOperatorLogsInAndSeesTheHubsRoutesInTheCamelView() throws Exception {
+        assertThat(postSlackEvent(eventCallback("Ev0BROWSER1", "{\"type\":\"message\",\"channel\":\"D0BROWSER\","
+                + "\"channel_type\":\"im\",\"user\":\"U0ALICE\",\"text\":\"hello\",\"ts\":\"1700000201.000100\","
+                + "\"event_ts\":\"1700000201.000100\"}")).statusCode()).isEqualTo(200);
         var wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(baseUrl() + "/actuator/hawtio/");
         wait.until(ExpectedConditions.urlContains("/login"));
@@ -80,6 +83,7 @@ class HawtioConsoleBrowserTests extends OperatorTest {
                 By.xpath("//*[self::button or self::a][normalize-space()='Route Diagram']"))).click();
         wait.until(d -> bodyText().contains("Idempotent Consum"));
         screenshot("route-diagram");
+        Files.writeString(Path.of("target", "hawtio-route-diagram.html"), browser.getPageSource());
 
         browser.get(baseUrl() + "/actuator/hawtio/jmx");
         wait.until(d -> bodyText().contains("io.chatopshub"));
