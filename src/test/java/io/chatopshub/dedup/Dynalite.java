@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * per test JVM, started on first use on a port the OS picks and stopped when the JVM exits.
  * Tests that need a table of their own create it under a unique name.
  *
- * <p>dynalite is installed with npm into {@code src/test/dynalite} ({@code .ci/run} does it; by
- * hand: {@code npm ci --prefix src/test/dynalite}); {@code -Ddynalite.dir=…} or
+ * <p>dynalite is installed with npm into {@code src/test/dynalite} (the Maven build does it on a fresh
+ * clone, profile {@code install-dynalite}; by hand: {@code npm ci --prefix src/test/dynalite}); {@code -Ddynalite.dir=…} or
  * {@code DYNALITE_DIR} points elsewhere. When it is missing the tests fail and say how to
  * install it: a DynamoDB test that skips itself would hide that the shared store is untested.
  */
@@ -81,7 +81,7 @@ public final class Dynalite {
         Path script = dir.resolve("server.js");
         if (!Files.isRegularFile(dir.resolve("node_modules/dynalite/package.json")) || !Files.isRegularFile(script)) {
             throw new IllegalStateException("dynalite is not installed in " + dir + ": run 'npm ci --prefix "
-                    + dir + "' (Node.js 18 or later; .ci/run does this on a fresh machine), or point -Ddynalite.dir "
+                    + dir + "' (Node.js 18 or later; the Maven build does this when the directory lacks node_modules), or point -Ddynalite.dir "
                     + "or DYNALITE_DIR at a directory holding server.js and node_modules/dynalite");
         }
         Process process;

@@ -23,8 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * An operator's first visit to the console, in a real (headless) Chromium: the login form,
- * Hawtio, the Camel plugin with the hub's routes and a route diagram, and the JMX tree with the
- * hub's own MBeans. Screenshots land in {@code target/hawtio-*.png}.
+ * Hawtio, the Camel plugin with the hub's routes and a route diagram whose steps count the
+ * traffic sent before, and the JMX tree with the hub's own MBeans. Screenshots land in {@code target/hawtio-*.png}.
  */
 class HawtioConsoleBrowserTests extends OperatorTest {
 
@@ -58,6 +58,9 @@ class HawtioConsoleBrowserTests extends OperatorTest {
 
     @Test
     void anOperatorLogsInAndSeesTheHubsRoutesInTheCamelView() throws Exception {
+        assertThat(postSlackEvent(eventCallback("Ev0BROWSER1", "{\"type\":\"message\",\"channel\":\"D0BROWSER\","
+                + "\"channel_type\":\"im\",\"user\":\"U0ALICE\",\"text\":\"hello\",\"ts\":\"1700000201.000100\","
+                + "\"event_ts\":\"1700000201.000100\"}")).statusCode()).isEqualTo(200);
         var wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(baseUrl() + "/actuator/hawtio/");
         wait.until(ExpectedConditions.urlContains("/login"));
@@ -79,6 +82,9 @@ class HawtioConsoleBrowserTests extends OperatorTest {
         wait.until(ExpectedConditions.elementToBeClickable(
                 By.xpath("//*[self::button or self::a][normalize-space()='Route Diagram']"))).click();
         wait.until(d -> bodyText().contains("Idempotent Consum"));
+        // the event sent above went through this route: its steps count it (Hawtio reads dumpRoutesStatsAsXml)
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//div[contains(@class,'react-flow__node')]//div[@class='number'][normalize-space()!='0']")));
         screenshot("route-diagram");
 
         browser.get(baseUrl() + "/actuator/hawtio/jmx");
