@@ -139,6 +139,11 @@ public class SlackClient {
         if (!url.startsWith("https://") && !url.startsWith("http://")) {
             throw new PermanentFailureException("bad_url", kind + " URL is not http(s)");
         }
+        if (isDryRun()) {
+            // without a bot token nothing leaves the process, response_url included
+            DryRun.log("slack", kind, "url=" + url.replaceFirst("^(https?://[^/]+/).*$", "$1…") + " payload=" + jsonPayload);
+            return;
+        }
         for (int attempt = 0;; attempt++) {
             awaitMethod(kind);
             WebhookResponse response;
