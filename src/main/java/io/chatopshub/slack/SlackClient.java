@@ -139,9 +139,10 @@ public class SlackClient {
         if (!url.startsWith("https://") && !url.startsWith("http://")) {
             throw new PermanentFailureException("bad_url", kind + " URL is not http(s)");
         }
-        if (isDryRun()) {
-            // without a bot token nothing leaves the process, response_url included
-            DryRun.log("slack", kind, "url=" + url.replaceFirst("^(https?://[^/]+/).*$", "$1…") + " payload=" + jsonPayload);
+        if (isDryRun() && "response_url".equals(kind)) {
+            // without a bot token nothing leaves the process, response_url included; an incoming
+            // webhook is a credential of its own and still used
+            DryRun.log("slack", kind, "payload=" + jsonPayload);
             return;
         }
         for (int attempt = 0;; attempt++) {
