@@ -1,7 +1,7 @@
 package io.chatopshub.alerts;
 
 import io.chatopshub.slack.Mrkdwn;
-import io.chatopshub.system.DeadLetterQueue;
+import io.chatopshub.system.FailureNotice;
 import io.chatopshub.system.Secrets;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * dead-letter id to replay it by. Without it the alert would sit in the dead-letter queue
  * and nobody would know.
  */
-public class AlertFailures implements DeadLetterQueue.Listener {
+public class AlertFailures implements FailureNotice {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertFailures.class);
 
@@ -37,14 +37,15 @@ public class AlertFailures implements DeadLetterQueue.Listener {
 
     /** Work of an alert pipeline was parked: tell the ops channel. Other queues are not alerts. */
     @Override
-    public void parked(Exchange exchange, String deadLetterId, String reason) {
+    public boolean tell(Exchange exchange, String deadLetterId, String reason) {
         if (!(exchange.getFromEndpoint() instanceof JmsEndpoint endpoint) || endpoint.getDestinationName() == null
                 || !endpoint.getDestinationName().startsWith(AlertPipelines.QUEUE_PREFIX)) {
-            return;
+            return false;
         }
         Alert alert = read(exchange.getIn().getBody(String.class));
         String channel = exchange.getIn().getHeader(AlertHeaders.CHANNEL, String.class);
         tell(exchange.getFromRouteId(), alert, channel, deadLetterId, reason);
+        return true;
     }
 
     /**

@@ -182,6 +182,12 @@ public class SlackClient {
         if (!url.startsWith("https://") && !url.startsWith("http://")) {
             throw new PermanentFailureException("bad_url", kind + " URL is not http(s)");
         }
+        if (isDryRun() && "response_url".equals(kind)) {
+            // without a bot token nothing leaves the process, response_url included; an incoming
+            // webhook is a credential of its own and still used
+            DryRun.log("slack", kind, "payload=" + jsonPayload);
+            return;
+        }
         for (int attempt = 0;; attempt++) {
             awaitMethod(kind);
             WebhookResponse response;

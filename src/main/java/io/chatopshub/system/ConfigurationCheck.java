@@ -12,13 +12,16 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.boot.SpringApplication;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
-import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.StandardEnvironment;
@@ -36,7 +39,7 @@ import io.chatopshub.dedup.DedupProperties;
  * throws {@link InvalidConfigurationException}, which {@link ConfigurationFailureAnalyzer} turns
  * into one line.
  */
-public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
+public class ConfigurationCheck implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
 
     static final String ROUTES_PATTERN = "camel.main.routes-include-pattern";
     private static final Pattern INDEX = Pattern.compile("\\d+");
@@ -51,8 +54,26 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
         return Ordered.LOWEST_PRECEDENCE;
     }
 
+    /**
+     * Checks when the context refreshes, before any bean definition is read: the environment is
+     * complete then (tests add their properties after environment post-processors have run).
+     */
     @Override
-    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+    public void initialize(ConfigurableApplicationContext context) {
+        context.addBeanFactoryPostProcessor(new BeanDefinitionRegistryPostProcessor() {
+            @Override
+            public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+                check(context.getEnvironment());
+            }
+
+            @Override
+            public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+                // checked above
+            }
+        });
+    }
+
+    static void check(ConfigurableEnvironment environment) {
         Binder binder = Binder.get(environment);
         checkSlack(binder);
         binder.bind("chatops.dedup.store", DedupProperties.Store.class);

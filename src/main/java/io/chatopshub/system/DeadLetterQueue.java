@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -14,6 +17,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsEndpoint;
@@ -30,7 +34,12 @@ import org.springframework.stereotype.Component;
 /**
  * The dead-letter queue {@value #QUEUE}: work that failed for good, or kept failing until the
  * broker gave up. Operators look at it, replay it to the queue it came from once the cause is
- * fixed, or purge it, over JMX (Hawtio) or from code.
+ * fixed, or purge it, over JMX (Hawtio), from Slack ({@code @hub dlq}) or from code.
+ *
+ * <p>Each parked entry gets a short reference id ({@code DLQ-7F3A9C21}): the one log line about
+ * the failure carries it, the person whose work failed is told it, and replay and purge take it.
+ * Replay renews the broker's duplicate-detection id ({@code _AMQ_DUPL_ID}): the original id is
+ * still in the broker's duplicate cache, so a message sent back with it would be dropped silently.
  */
 @Component("deadLetters")
 @ManagedResource(objectName = "io.chatopshub:type=DeadLetterQueue", description = "chatops-hub dead-letter queue")
@@ -41,75 +50,127 @@ public class DeadLetterQueue {
     public static final String FAILURE = "ChatopsFailure";
     /** Exchange property set on work this queue took, so logs can tell it from work that succeeded. */
     public static final String PARKED = "ChatopsParked";
+    /** The reference id people and operators quote. */
+    public static final String REFERENCE = "ChatopsReference";
+    public static final String REPLAYED_BY = "ChatopsReplayedBy";
+    public static final String REPLAYED_FROM = "ChatopsReplayedFrom";
+    static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     private static final String BROKER_ORIGINAL_ADDRESS = "_AMQ_ORIG_ADDRESS";
+    private static final String DELIVERY_COUNT = "JMSXDeliveryCount";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
 
     private final JmsTemplate jms;
-    private final ObjectProvider<Listener> listeners;
+    private final ObjectProvider<FailureNotice> notices;
 
-    DeadLetterQueue(ConnectionFactory connectionFactory, ObjectProvider<Listener> listeners) {
-        this.listeners = listeners;
+    DeadLetterQueue(ConnectionFactory connectionFactory, ObjectProvider<FailureNotice> notices) {
         this.jms = new JmsTemplate(connectionFactory);
         this.jms.setSessionTransacted(true);
+        this.jms.setReceiveTimeout(500);
+        this.notices = notices;
     }
 
-    /** Parks the exchange's original message, remembering where it came from and why it failed. */
+    /**
+     * True on the broker's last delivery of the exchange's message: a transient failure that
+     * survived the in-process retries then is parked here (and its person told) instead of being
+     * handed back to a broker that would dead-letter it without a reason.
+     */
+    public boolean isLastDelivery(Exchange exchange) {
+        Integer count = exchange.getIn().getHeader(DELIVERY_COUNT, Integer.class);
+        return count != null && count >= BrokerConfiguration.MAX_DELIVERY_ATTEMPTS;
+    }
+
+    /**
+     * Parks the exchange's original message with where it came from, why it failed and a new
+     * reference id; logs one line with that id (the stack trace too, once, for failures that are
+     * not a known refusal or outage); and tells the person whose work it was.
+     */
     public void park(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String origin = exchange.getFromEndpoint() instanceof JmsEndpoint endpoint ? endpoint.getDestinationName() : null;
+        String body = exchange.getIn().getBody(String.class);
         Map<String, Object> headers = new LinkedHashMap<>();
         exchange.getIn().getHeaders().forEach((k, v) -> {
-            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+            if ((v instanceof String || v instanceof Number || v instanceof Boolean) && isJmsPropertyName(k)
+                    && !k.startsWith("_AMQ_")) {
                 headers.put(k, v);
             }
         });
-        String reason = Secrets.mask(String.valueOf(failure == null ? "unknown" : failure.getMessage()));
-        String id = park(origin, exchange.getIn().getBody(String.class), headers, reason);
+        String reason = reasonOf(failure);
+        String reference = park(origin, body, headers, reason);
         exchange.setProperty(PARKED, true);
-        LOG.warn("route {} parked delivery {} in {} as {}: {}", exchange.getFromRouteId(),
-                exchange.getIn().getHeader("ChatopsDeliveryId"), QUEUE, id, reason);
-        for (Listener listener : listeners.orderedStream().toList()) {
-            try {
-                listener.parked(exchange, id, reason);
-            } catch (RuntimeException e) {
-                LOG.warn("{} could not be told about parked message {}: {}", listener.getClass().getSimpleName(), id,
-                        Secrets.mask(String.valueOf(e.getMessage())));
-            }
+        exchange.setProperty(REFERENCE, reference);
+        String line = "work failed for good, reference " + reference + ": route " + exchange.getFromRouteId()
+                + ", delivery " + exchange.getIn().getHeader("ChatopsDeliveryId") + ", parked in " + QUEUE + ": " + reason;
+        if (isExpected(failure)) {
+            LOG.warn(line);
+        } else {
+            LOG.warn(line, failure);
         }
+        tell(exchange, reference, whatFailed(failure));
     }
 
     /**
      * Parks a message that is not the one being consumed (one alert out of a batch, say), so it
      * can be replayed to {@code origin} on its own.
      *
-     * @return the dead-letter id ({@code JMSMessageID}) to inspect or replay it by
+     * @return the reference id to inspect or replay it by
      */
     public String park(String origin, String body, Map<String, Object> headers, String reason) {
-        Message[] sent = new Message[1];
+        String reference = newReference();
         jms.send(QUEUE, session -> {
             Message message = session.createTextMessage(body);
             for (var e : headers.entrySet()) {
-                if (isJmsPropertyName(e.getKey())) {
-                    message.setObjectProperty(e.getKey(), e.getValue());
-                }
+                message.setObjectProperty(e.getKey(), e.getValue());
             }
             if (origin != null) {
                 message.setStringProperty(ORIGINAL_QUEUE, origin);
             }
             message.setStringProperty(FAILURE, reason);
-            sent[0] = message;
+            message.setStringProperty(REFERENCE, reference);
             return message;
         });
-        try {
-            return sent[0] == null ? null : sent[0].getJMSMessageID();
-        } catch (JMSException e) {
-            return null;
+        return reference;
+    }
+
+    private void tell(Exchange exchange, String reference, String what) {
+        for (FailureNotice notice : notices.orderedStream().toList()) {
+            try {
+                if (notice.tell(exchange, reference, what)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not tell the person about {}: {}", reference, Secrets.mask(String.valueOf(e.getMessage())));
+                return;
+            }
         }
     }
 
-    /** Told after work was parked, e.g. to tell a person; a listener's failure never fails the parking. */
-    public interface Listener {
-        void parked(Exchange exchange, String deadLetterId, String reason);
+    /** The failure in words a person can read; details stay in the log and the DLQ. */
+    static String whatFailed(Throwable failure) {
+        if (failure instanceof PermanentFailureException || failure instanceof BadRequestException) {
+            return Secrets.mask(String.valueOf(failure.getMessage()));
+        }
+        if (failure instanceof TransientFailureException || failure instanceof java.io.IOException) {
+            return "a service did not answer after several attempts (" + Secrets.mask(String.valueOf(failure.getMessage())) + ")";
+        }
+        return "an internal error in the hub (" + (failure == null ? "unknown" : failure.getClass().getSimpleName()) + ")";
+    }
+
+    private static boolean isExpected(Throwable failure) {
+        return failure instanceof PermanentFailureException || failure instanceof BadRequestException
+                || failure instanceof TransientFailureException || failure instanceof java.io.IOException;
+    }
+
+    private static String reasonOf(Throwable failure) {
+        if (failure == null) {
+            return "unknown";
+        }
+        String message = failure.getMessage() == null ? "" : ": " + failure.getMessage();
+        return Secrets.mask(failure.getClass().getSimpleName() + message).replaceAll("\\s+", " ");
+    }
+
+    static String newReference() {
+        return "DLQ-" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toUpperCase(Locale.ROOT);
     }
 
     @ManagedAttribute(description = "Messages waiting in the dead-letter queue")
@@ -118,59 +179,156 @@ public class DeadLetterQueue {
         return count == null ? 0 : count;
     }
 
-    @ManagedOperation(description = "The oldest parked messages: id, original queue, failure, delivery id")
-    @ManagedOperationParameter(name = "max", description = "how many to list")
-    public List<String> list(int max) {
-        List<String> lines = jms.browse(QUEUE, (Session session, QueueBrowser browser) -> {
-            List<String> out = new ArrayList<>();
+    /** One parked message as operators see it. */
+    public record Entry(String id, String origin, String deliveryId, String reason, String replayedBy) {
+        @Override
+        public String toString() {
+            return id + " from=" + origin + " delivery=" + deliveryId + " failure=" + reason
+                    + (replayedBy == null ? "" : " replayed-before-by=" + replayedBy);
+        }
+    }
+
+    /** The oldest parked messages. */
+    public List<Entry> entries(int max) {
+        List<Entry> entries = jms.browse(QUEUE, (Session session, QueueBrowser browser) -> {
+            List<Entry> out = new ArrayList<>();
             var messages = browser.getEnumeration();
             while (messages.hasMoreElements() && out.size() < max) {
                 Message m = (Message) messages.nextElement();
-                out.add(m.getJMSMessageID() + " from=" + originOf(m) + " delivery="
-                        + m.getStringProperty("ChatopsDeliveryId") + " failure=" + m.getStringProperty(FAILURE));
+                out.add(new Entry(idOf(m), originOf(m), m.getStringProperty("ChatopsDeliveryId"), reasonOf(m),
+                        m.getStringProperty(REPLAYED_BY)));
             }
             return out;
         });
-        return lines == null ? List.of() : lines;
+        return entries == null ? List.of() : entries;
+    }
+
+    @ManagedOperation(description = "The oldest parked messages: id (for replay and purge), original queue, delivery id, failure")
+    @ManagedOperationParameter(name = "max", description = "how many to list")
+    public List<String> list(int max) {
+        return entries(max).stream().map(Entry::toString).toList();
     }
 
     @ManagedOperation(description = "Moves every parked message back to the queue it came from; returns how many")
     public int replayAll() {
-        return drain(true);
+        return drain(null, true, "jmx");
     }
 
     @ManagedOperation(description = "Deletes every parked message; returns how many")
     public int purge() {
-        return drain(false);
+        return drain(null, false, "jmx");
     }
 
-    private int drain(boolean replay) {
+    @ManagedOperation(description = "Moves one parked message (by the id list shows) back to its queue; returns 1, or 0 when not found")
+    @ManagedOperationParameter(name = "id", description = "the DLQ-… reference or message id from list")
+    public int replay(String id) {
+        return replay(id, "jmx");
+    }
+
+    @ManagedOperation(description = "Deletes one parked message (by the id list shows); returns 1, or 0 when not found")
+    @ManagedOperationParameter(name = "id", description = "the DLQ-… reference or message id from list")
+    public int purge(String id) {
+        return purge(id, "jmx");
+    }
+
+    /** Replays one entry; {@code by} (a Slack user id, {@code jmx}) is recorded on the message and logged. */
+    public int replay(String id, String by) {
+        return drain(selectorFor(id), true, by);
+    }
+
+    /** Purges one entry; {@code by} is logged. */
+    public int purge(String id, String by) {
+        return drain(selectorFor(id), false, by);
+    }
+
+    private static String selectorFor(String id) {
+        String quoted = "'" + id.strip().replace("'", "''") + "'";
+        return REFERENCE + " = " + quoted + " OR JMSMessageID = " + quoted;
+    }
+
+    private int drain(String selector, boolean replay, String by) {
         Integer moved = jms.execute(session -> {
             int count = 0;
             Queue dlq = session.createQueue(QUEUE);
-            try (MessageConsumer consumer = session.createConsumer(dlq)) {
+            try (MessageConsumer consumer = selector == null ? session.createConsumer(dlq) : session.createConsumer(dlq, selector)) {
                 Message message;
                 while ((message = consumer.receive(500)) != null) {
                     String origin = originOf(message);
-                    if (replay && origin != null) {
-                        try (MessageProducer producer = session.createProducer(session.createQueue(origin))) {
-                            producer.send(message);
-                        }
-                    } else if (replay) {
-                        LOG.warn("message {} in {} has no original queue; left out of the replay",
-                                message.getJMSMessageID(), QUEUE);
+                    String id = idOf(message);
+                    if (replay && origin == null) {
+                        LOG.warn("{} in {} has no original queue; left out of the replay", id, QUEUE);
                         session.rollback();
                         break;
                     }
+                    if (replay) {
+                        try (MessageProducer producer = session.createProducer(session.createQueue(origin))) {
+                            producer.send(renewed(session, message, id, by));
+                        }
+                    }
                     session.commit();
+                    LOG.info("{} {} {} (from {}) by {}", replay ? "replayed" : "purged", id,
+                            replay ? "to " + origin : "from " + QUEUE, origin, by);
                     count++;
+                    if (selector != null) {
+                        break;
+                    }
                 }
             }
             return count;
         }, true);
         int n = moved == null ? 0 : moved;
-        LOG.info("{} {} message(s) of {}", replay ? "replayed" : "purged", n, QUEUE);
+        if (selector == null) {
+            LOG.info("{} {} message(s) of {} by {}", replay ? "replayed" : "purged", n, QUEUE, by);
+        }
         return n;
+    }
+
+    /**
+     * A fresh copy for the original queue: the body and the hub's own properties, none of the
+     * broker's ({@code _AMQ_*}: a past scheduled delivery, the old duplicate-detection id), a new
+     * duplicate-detection id when the message had one, and who replayed it.
+     */
+    private static Message renewed(Session session, Message parked, String id, String by) throws JMSException {
+        Message copy;
+        if (parked instanceof TextMessage text) {
+            copy = session.createTextMessage(text.getText());
+        } else if (parked instanceof BytesMessage bytes) {
+            byte[] data = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(data);
+            BytesMessage out = session.createBytesMessage();
+            out.writeBytes(data);
+            copy = out;
+        } else {
+            copy = session.createTextMessage(parked.getBody(String.class));
+        }
+        for (Object name : Collections.list(parked.getPropertyNames())) {
+            String key = (String) name;
+            if (!key.startsWith("_AMQ_") && !key.startsWith("JMSX") && !key.equals(FAILURE) && !key.equals(ORIGINAL_QUEUE)) {
+                copy.setObjectProperty(key, parked.getObjectProperty(key));
+            }
+        }
+        String duplicateId = parked.getStringProperty(DUPLICATE_ID);
+        if (duplicateId != null) {
+            copy.setStringProperty(DUPLICATE_ID, duplicateId + ":replay:" + id);
+        }
+        copy.setStringProperty(REPLAYED_BY, by);
+        copy.setStringProperty(REPLAYED_FROM, id);
+        return copy;
+    }
+
+    private static String idOf(Message message) throws JMSException {
+        String reference = message.getStringProperty(REFERENCE);
+        return reference != null ? reference : message.getJMSMessageID();
+    }
+
+    private static String reasonOf(Message message) throws JMSException {
+        String reason = message.getStringProperty(FAILURE);
+        if (reason != null) {
+            return reason;
+        }
+        return message.propertyExists(BROKER_ORIGINAL_ADDRESS)
+                ? "delivered " + BrokerConfiguration.MAX_DELIVERY_ATTEMPTS + " times without success (given up by the broker)"
+                : "unknown";
     }
 
     private static String originOf(Message message) throws JMSException {

@@ -140,6 +140,7 @@ class SlackClientTests {
         assertThat(dryRun.postMessage("C1", null, "x", null).ts()).startsWith("dry-run.");
         dryRun.updateMessage("C1", "1.1", "x", null);
         dryRun.addReaction("C1", "1.1", "x");
+        dryRun.postToUrl("response_url", slack.baseUrl() + "/response/dry", "{\"text\":\"refused\"}");
         assertThat(slack.getAllServeEvents()).isEmpty();
     }
 }

@@ -40,6 +40,7 @@ class SlackConversationTests extends HubIntegrationTest {
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                         .withFormParam("thread_ts", equalTo("1700000002.000100"))
                         .withFormParam("text", equalTo("Here is what I can do in this channel:\n"
+                                + "• `@hub dlq` – operators: list the dead-letter queue, `replay <id>` or `purge <id>` one entry\n"
                                 + "• `@hub status` – says that the hub is up and how many routes it runs\n"
                                 + "• `@hub よろしく` – say hello\n"
                                 + "• send me a direct message and I echo it back, with its files and links\n"

@@ -164,6 +164,7 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                         .withFormParam("thread_ts", equalTo("1700000103.000100"))
                         .withFormParam("text", equalTo("Here is what I can do in this channel:\n"
+                                + "• `@hub dlq` – operators: list the dead-letter queue, `replay <id>` or `purge <id>` one entry\n"
                                 + "• `@hub ping` – answers pong with what followed the keyword\n"
                                 + "• `@hub quiet` – only logs; the body it was given stays as it was\n"
                                 + "• `@hub status` – says that the hub is up and how many routes it runs\n"
