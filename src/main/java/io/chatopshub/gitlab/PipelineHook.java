@@ -79,7 +79,8 @@ public final class PipelineHook {
             signature.verify(signed.id(), signed.timestamp(), signed.signature(), rawBody);
             checked = true;
         }
-        if (presentedToken != null && !presentedToken.isEmpty()) {
+        if (presentedToken != null && !presentedToken.isEmpty() && (webhookToken != null || !checked)) {
+            // a token the hub has no value for is only judged when nothing else was checked
             verify(presentedToken);
             checked = true;
         }

@@ -188,4 +188,24 @@ class PipelineHookTests {
         p.put("url", "javascript:alert(1)");
         assertThatThrownBy(() -> hook.deployResult(p)).hasMessage("url must be an http(s) URL");
     }
+
+    @Test
+    void signedDeliveryIsAcceptedWithOnlyASigningTokenConfiguredEvenWhenGitlabAlsoSendsItsToken() {
+        String token = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        var clock = java.time.Clock.fixed(java.time.Instant.parse("2026-03-01T10:00:00Z"), java.time.ZoneOffset.UTC);
+        var signingOnly = new PipelineHook(new GitlabProperties("https://gitlab.com", null, Duration.ofMinutes(2),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), List.of(), token, null, null, null), clock);
+        byte[] body = pipeline("success", THREAD_VARIABLES).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String ts = String.valueOf(clock.instant().getEpochSecond());
+        String signature = new GitlabWebhookSignature(token, Duration.ofMinutes(5), clock).sign("idem-9", ts, body);
+
+        var outcome = signingOnly.pipelineHook("some-token", new PipelineHook.Signed("idem-9", ts, signature), body, null);
+
+        assertThat(outcome).isInstanceOf(HookOutcome.Report.class);
+        assertThat(((HookOutcome.Report) outcome).dedupKey()).isEqualTo("gitlab:hook:idem-9");
+        assertThatThrownBy(() -> signingOnly.pipelineHook("some-token", PipelineHook.Signed.NONE, body, null))
+                .isInstanceOf(InvalidSignatureException.class);
+        assertThatThrownBy(() -> signingOnly.pipelineHook(null, new PipelineHook.Signed("idem-9", ts, "v1,AAAA"), body,
+                null)).isInstanceOf(InvalidSignatureException.class);
+    }
 }
