@@ -138,6 +138,20 @@ class SocketModeTests extends HubIntegrationTest {
     }
 
     @Test
+    void anEventReceivedOverHttpAndAgainOverTheSocketIsDoneOnce() throws Exception {
+        String event = eventCallback("Ev0SOCK4", directMessage("D0SOCK", "1700000004.000100", "both ways"));
+        assertThat(postSlackEvent(event).statusCode()).isEqualTo(200);
+        socket(1).send(FakeSlackSocketServer.envelope("events_api", "env-ev-4", event, 1));
+        assertThat(nextAck().path("envelope_id").asText()).isEqualTo("env-ev-4");
+        socket(1).send(FakeSlackSocketServer.envelope("events_api", "env-ev-4m",
+                eventCallback("Ev0SOCK4M", directMessage("D0SOCK", "1700000004.000200", "marker 4")), 0));
+        assertThat(nextAck().path("envelope_id").asText()).isEqualTo("env-ev-4m");
+        await().atMost(Duration.ofSeconds(15)).until(() -> posted("text", "You said: marker 4").size() == 1
+                && posted("text", "You said: both ways").size() == 1);
+        assertThat(posted("text", "You said: both ways")).hasSize(1);
+    }
+
+    @Test
     void aSlashCommandIsAcknowledgedWithItsAnswerAsPayload() throws Exception {
         Map<String, String> fields = command("/test", "", "C0123456", "U0ALICE");
         socket(1).send(FakeSlackSocketServer.envelope("slash_commands", "env-cmd-1", Json.write(fields), 0));
