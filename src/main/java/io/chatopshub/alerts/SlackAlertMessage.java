@@ -14,7 +14,8 @@ import java.util.List;
  */
 public record SlackAlertMessage(String text, String color, List<LayoutBlock> blocks) {
 
-    private static final Gson GSON = GsonFactory.createSnakeCase();
+    /** The SDK's settings, without Gson's HTML escaping: mrkdwn is already escaped for Slack. */
+    private static final Gson GSON = GsonFactory.createSnakeCase().newBuilder().disableHtmlEscaping().create();
 
     public SlackAlertMessage {
         blocks = List.copyOf(blocks);

@@ -35,7 +35,7 @@ class AlertPipelineStartupTests {
                         "--camel.main.jmx-enabled=false", "--camel.springboot.main-run-controller=false",
                         "--camel.main.routes-include-pattern=file:routes/alerts/alert-pipeline-templates.camel.yaml,file:"
                                 + pipelines))
-                .rootCause()
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Alert pipelines in routes/alerts/*.camel.yaml are misconfigured: "
                         + "pipeline 'ops-backlog' (route alerts-ops-to-backlog) parameter 'projectId' is 'OPS', expected a "
                         + "numeric Backlog id, or empty for the configured one; "
