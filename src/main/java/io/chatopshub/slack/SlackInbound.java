@@ -80,7 +80,7 @@ public class SlackInbound {
      * Events API: {@code url_verification} is answered with its challenge; {@code event_callback}
      * is queued under its {@code event_id}; any other type is answered and ignored.
      */
-    static Delivery readEvent(String json) {
+    public static Delivery readEvent(String json) {
         ObjectNode root = Json.readObject(json);
         String type = Json.text(root, "type");
         if ("url_verification".equals(type)) {

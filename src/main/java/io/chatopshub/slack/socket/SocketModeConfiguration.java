@@ -7,12 +7,13 @@ import com.slack.api.SlackConfig;
 import com.slack.api.util.http.SlackHttpClient;
 
 import okhttp3.OkHttpClient;
-import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.chatopshub.slack.SlackInbound;
 import io.chatopshub.slack.SlackProperties;
+import io.chatopshub.system.inbound.InboundEdge;
 
 /**
  * Socket Mode, beside the HTTP endpoints: the connections, and the one seam through which they
@@ -23,8 +24,8 @@ import io.chatopshub.slack.SlackProperties;
 class SocketModeConfiguration {
 
     @Bean
-    SlackEnvelopeSink slackEnvelopeSink(ProducerTemplate producer) {
-        return new CamelEnvelopeSink(producer);
+    SlackEnvelopeSink slackEnvelopeSink(SlackInbound slackInbound, InboundEdge inboundEdge) {
+        return new EdgeEnvelopeSink(slackInbound, inboundEdge);
     }
 
     @Bean

@@ -38,6 +38,7 @@ public class InboundEdge {
     public static final String QUEUED = "ChatopsQueued";
 
     static final String QUEUE_ROUTE = "direct:inbound-queue-delivery";
+    static final String COMMAND_ROUTE = "direct:inbound-run-command";
 
     private final CamelContext camel;
     private final ProducerTemplate producer;
@@ -91,14 +92,29 @@ public class InboundEdge {
         if (!delivery.isQueued()) {
             return false;
         }
-        Exchange exchange = camel.getEndpoint(QUEUE_ROUTE).createExchange();
+        Exchange result = send(QUEUE_ROUTE, kindName, queue, delivery);
+        return !Boolean.TRUE.equals(result.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
+    }
+
+    /**
+     * Runs a slash command read outside HTTP (Socket Mode) the way {@code inbound-command} runs
+     * one: claimed once, its route runs and queues its work, and the reply is returned.
+     *
+     * @return the reply (Slack's JSON answer to the command)
+     */
+    public String runCommand(String kindName, Delivery delivery) {
+        return send(COMMAND_ROUTE, kindName, "", delivery).getMessage().getBody(String.class);
+    }
+
+    private Exchange send(String route, String kindName, String queue, Delivery delivery) {
+        Exchange exchange = camel.getEndpoint(route).createExchange();
         publish(exchange, kindName, queue, delivery);
-        Exchange result = producer.send(QUEUE_ROUTE, exchange);
+        Exchange result = producer.send(route, exchange);
         if (result.getException() != null) {
             throw result.getException() instanceof RuntimeException r ? r
                     : new IllegalStateException(result.getException().getMessage(), result.getException());
         }
-        return !Boolean.TRUE.equals(result.getProperty(Exchange.DUPLICATE_MESSAGE, Boolean.class));
+        return result;
     }
 
     /** The kind registered under {@code name}. */

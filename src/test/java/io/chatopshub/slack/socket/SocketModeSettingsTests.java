@@ -11,7 +11,6 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-import io.chatopshub.system.QueryStrings;
 
 /** Socket Mode's configuration, its reconnect pacing, and how a command payload meets the edge. */
 class SocketModeSettingsTests {
@@ -64,10 +63,10 @@ class SocketModeSettingsTests {
     }
 
     @Test
-    void aSlashCommandPayloadBecomesTheFormSlackWouldHavePosted() {
-        String form = CamelEnvelopeSink.commandForm("{\"command\":\"/runbook\",\"text\":\"Restart-WebApp AppName=web & co\","
+    void aSlashCommandPayloadBecomesTheFieldsSlackWouldHavePosted() {
+        var fields = EdgeEnvelopeSink.commandFields("{\"command\":\"/runbook\",\"text\":\"Restart-WebApp AppName=web & co\","
                 + "\"trigger_id\":\"1.2.3\",\"user_id\":\"U0ALICE\",\"is_enterprise_install\":false}");
-        assertThat(QueryStrings.parseSingle(form)).isEqualTo(Map.of("command", "/runbook",
+        assertThat(fields).isEqualTo(Map.of("command", "/runbook",
                 "text", "Restart-WebApp AppName=web & co", "trigger_id", "1.2.3",
                 "user_id", "U0ALICE", "is_enterprise_install", "false"));
     }
