@@ -56,6 +56,8 @@ final class SocketConnection {
     private volatile long attempts;
     private long attemptAtNanos;
     private volatile long helloForAttempt = -1;
+    /** An attempt went out and its hello has not come yet. */
+    private volatile boolean awaitingHello;
     private int failures;
     private long nextAttemptAtNanos;
     private volatile boolean closed;
@@ -78,16 +80,18 @@ final class SocketConnection {
         }
         long now = System.nanoTime();
         if (client != null) {
-            if (helloForAttempt >= attempts) {
+            if (awaitingHello) {
+                if (now - attemptAtNanos < settings.helloTimeout().toNanos()) {
+                    return;
+                }
+                awaitingHello = false;
+                failed("no hello within " + settings.helloTimeout().toMillis() + " ms", now);
+            } else if (helloForAttempt >= attempts) {
                 if (client.verifyConnection()) {
                     failures = 0;
                     return;
                 }
                 LOG.warn("Socket Mode connection {} was lost; opening a new one", number);
-            } else if (now - attemptAtNanos < settings.helloTimeout().toNanos()) {
-                return;
-            } else {
-                failed("no hello within " + settings.helloTimeout().toSeconds() + " s", now);
             }
         }
         if (now - nextAttemptAtNanos < 0) {
@@ -99,6 +103,8 @@ final class SocketConnection {
     private void open(long now) {
         attempts++;
         attemptAtNanos = now;
+        // before connecting: the hello can come back before connect() returns
+        awaitingHello = true;
         try {
             if (client == null) {
                 String url = slack.issueSocketModeUrl(appToken);
@@ -108,6 +114,7 @@ final class SocketConnection {
                 client.connectToNewEndpoint();
             }
         } catch (IOException | RuntimeException | URISyntaxException e) {
+            awaitingHello = false;
             failed(e.getClass().getSimpleName() + ": " + e.getMessage(), now);
         }
     }
@@ -116,8 +123,6 @@ final class SocketConnection {
         failures++;
         Duration wait = backoff(failures);
         nextAttemptAtNanos = now + wait.toNanos();
-        // the attempt is over: the next check must not wait for its hello again
-        attemptAtNanos = now - settings.helloTimeout().toNanos();
         LOG.warn("Socket Mode connection {} could not be opened ({}); next attempt in {} ms", number, why,
                 wait.toMillis());
     }
@@ -143,6 +148,7 @@ final class SocketConnection {
 
     private void hello(JsonNode message) {
         helloForAttempt = attempts;
+        awaitingHello = false;
         LOG.info("Socket Mode connection {} is open (Slack reports {} connections for this app)", number,
                 message.path("num_connections").asText("?"));
     }

@@ -1,6 +1,5 @@
 package io.chatopshub.system.inbound;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -47,13 +46,6 @@ public record Delivery(String id, String body, Map<String, String> fields, Strin
 
     public boolean isQueued() {
         return id != null;
-    }
-
-    /** Fields in a fixed order, for logs and tests. */
-    public Map<String, String> sortedFields() {
-        var sorted = new LinkedHashMap<String, String>();
-        fields.keySet().stream().sorted().forEach(k -> sorted.put(k, fields.get(k)));
-        return sorted;
     }
 
     /**
