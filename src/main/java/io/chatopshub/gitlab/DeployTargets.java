@@ -86,7 +86,8 @@ public final class DeployTargets {
      * The targets {@code userId} may release, in configuration order (the Home tab). A target
      * names no people: whoever can mention the hub in its channel may release it.
      */
-    public List<DeployTarget> releasableBy(String userId) {
+    /** Every deploy target; who may release each is {@link ReleasePolicy#mayRelease}. */
+    public List<DeployTarget> all() {
         return targets;
     }
 

@@ -104,6 +104,19 @@ public final class ReleasePolicy {
         return Decision.ALLOWED;
     }
 
+    /**
+     * Whether {@code userId} is among the people who may release {@code target} at all, in its
+     * channel: listed by id or user group, or anyone when the target lists nobody. What the Home
+     * tab shows; a release itself is decided by {@link #check}, which also weighs the workspace.
+     */
+    public boolean mayRelease(DeployTarget target, String userId) {
+        if (userId == null || userId.isBlank()) {
+            return false;
+        }
+        return target.openToChannel() || target.users().contains(userId)
+                || target.usergroups().stream().anyMatch(group -> members(group).contains(userId));
+    }
+
     /** Forgets cached user groups, so the next check asks Slack again. */
     void forgetUsergroups() {
         usergroups.clear();

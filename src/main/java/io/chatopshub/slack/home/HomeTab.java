@@ -28,6 +28,7 @@ import io.chatopshub.automation.RunbookPolicy;
 import io.chatopshub.gitlab.DeployTargets;
 import io.chatopshub.gitlab.GitlabProperties.DeployTarget;
 import io.chatopshub.gitlab.ReleaseFreeze;
+import io.chatopshub.gitlab.ReleasePolicy;
 import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.SlackEvent;
@@ -55,15 +56,17 @@ public class HomeTab {
     private final SlackClient slack;
     private final RunbookPolicy runbooks;
     private final DeployTargets deployTargets;
+    private final ReleasePolicy releases;
     private final ReleaseFreeze freeze;
     private final AuditTrail audit;
     private final InFlightJobs jobs;
 
-    HomeTab(SlackClient slack, RunbookPolicy runbooks, DeployTargets deployTargets, ReleaseFreeze freeze,
-            AuditTrail audit, InFlightJobs jobs) {
+    HomeTab(SlackClient slack, RunbookPolicy runbooks, DeployTargets deployTargets, ReleasePolicy releases,
+            ReleaseFreeze freeze, AuditTrail audit, InFlightJobs jobs) {
         this.slack = slack;
         this.runbooks = runbooks;
         this.deployTargets = deployTargets;
+        this.releases = releases;
         this.freeze = freeze;
         this.audit = audit;
         this.jobs = jobs;
@@ -116,13 +119,14 @@ public class HomeTab {
     }
 
     private String releaseLines(String userId) {
-        List<DeployTarget> targets = deployTargets.releasableBy(userId);
+        List<DeployTarget> targets = deployTargets.all().stream().filter(t -> releases.mayRelease(t, userId)).toList();
         if (targets.isEmpty()) {
             return "No project can be released by you from Slack.";
         }
         return targets.stream()
                 .map(t -> "• " + Mrkdwn.code(t.project()) + " from " + Mrkdwn.code(t.ref()) + " in <#" + t.channel()
-                        + "> (`@hub release " + t.project() + "`)")
+                        + "> (`@hub release " + t.project() + "`)" + freeze.ownReason(t.project())
+                        .map(r -> " :no_entry: frozen: " + Mrkdwn.escape(r)).orElse(""))
                 .collect(Collectors.joining("\n"));
     }
 

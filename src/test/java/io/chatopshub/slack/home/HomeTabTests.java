@@ -62,6 +62,11 @@ class HomeTabTests extends HubIntegrationTest {
         registry.add("chatops.gitlab.deploy-targets[0].project", () -> "web");
         registry.add("chatops.gitlab.deploy-targets[0].project-id", () -> "1234");
         registry.add("chatops.gitlab.deploy-targets[0].ref", () -> "main");
+        registry.add("chatops.gitlab.deploy-targets[1].channel", () -> "C0123456");
+        registry.add("chatops.gitlab.deploy-targets[1].project", () -> "api");
+        registry.add("chatops.gitlab.deploy-targets[1].project-id", () -> "1235");
+        registry.add("chatops.gitlab.deploy-targets[1].ref", () -> "release");
+        registry.add("chatops.gitlab.deploy-targets[1].users[0]", () -> "U0ALICE");
     }
 
     @BeforeEach
@@ -73,6 +78,7 @@ class HomeTabTests extends HubIntegrationTest {
     @Test
     void aPersonAllowedSomeThingsSeesThemTheirRecentActionsAndTheirJobsInFlight() throws Exception {
         freeze.freeze("incident <INC-42> & more");
+        freeze.freeze("api", "schema migration");
         Instant requested = Instant.parse("2026-12-06T20:00:00Z");
         var alicesRun = new RunbookRequest("r1", "Restart-WebApp", Map.of(), "T0123456", "C0123456", "U0ALICE",
                 requested, "job-a");
@@ -102,7 +108,7 @@ class HomeTabTests extends HubIntegrationTest {
                   "accessory":{"type":"button","text":{"type":"plain_text","text":"Run…"},
                                "action_id":"runbook-form.Rotate-Keys","value":"Rotate-Keys"}},
                  {"type":"divider"},
-                 {"type":"section","text":{"type":"mrkdwn","text":"*Releases*\\n:no_entry: Releases are frozen: incident &lt;INC-42&gt; &amp; more\\n• `web` from `main` in <#C0123456> (`@hub release web`)"}},
+                 {"type":"section","text":{"type":"mrkdwn","text":"*Releases*\\n:no_entry: Releases are frozen: incident &lt;INC-42&gt; &amp; more\\n• `web` from `main` in <#C0123456> (`@hub release web`)\\n• `api` from `release` in <#C0123456> (`@hub release api`) :no_entry: frozen: schema migration"}},
                  {"type":"divider"},
                  {"type":"section","text":{"type":"mrkdwn","text":"*Your recent actions*\\n%s `Restart-WebApp` finished: Completed in <#C0123456>\\n%s `Rotate-Keys` you approved <@U0BOB>'s run in <#C0123456>\\n%s `Restart-WebApp` started in <#C0123456>"}},
                  {"type":"divider"},
@@ -113,6 +119,7 @@ class HomeTabTests extends HubIntegrationTest {
     @Test
     void aPersonAllowedNothingSeesNoRunbookNoActionsAndNoJobs() throws Exception {
         freeze.unfreeze();
+        freeze.unfreeze("api");
         store.put("runbook:inflight", "job-a", Duration.ofHours(1));
         store.put("runbook:job:job-a", tracked("job-a", "Restart-WebApp", "U0ALICE", "\"Running\""), Duration.ofHours(1));
 

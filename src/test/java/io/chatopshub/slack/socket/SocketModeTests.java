@@ -172,7 +172,7 @@ class SocketModeTests extends HubIntegrationTest {
     @Test
     void aButtonPressIsAcknowledgedAndHandledLikeOneOverHttp() throws Exception {
         String responseUrl = slackApi.baseUrl() + "/response/socket-press";
-        String press = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\"},\"trigger_id\":\"111.222.socket\","
+        String press = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\"},\"team\":{\"id\":\"T0123456\"},\"trigger_id\":\"111.222.socket\","
                 + "\"container\":{\"type\":\"message\",\"message_ts\":\"1700000004.000100\",\"channel_id\":\"C0123456\"},"
                 + "\"channel\":{\"id\":\"C0123456\"},\"response_url\":\"" + responseUrl + "\","
                 + "\"actions\":[{\"action_id\":\"test.choose.a\",\"block_id\":\"test\",\"value\":\"a\","
