@@ -32,6 +32,7 @@ class DeployTargetStartupTests {
         assertThatThrownBy(() -> new SpringApplicationBuilder(ChatopsHubApplication.class)
                 .environment(environment)
                 .run("--server.port=0", "--chatops.data-dir=" + dataDir, "--spring.jmx.enabled=false",
+                        "--chatops.slack.signing-secret=test-secret",
                         "--camel.main.jmx-enabled=false", "--camel.springboot.main-run-controller=false"))
                 .rootCause()
                 .hasMessage("chatops.gitlab.deploy-targets[1].ref must not contain spaces");

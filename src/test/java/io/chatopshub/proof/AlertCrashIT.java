@@ -94,6 +94,7 @@ class AlertCrashIT {
         properties.put("chatops.backlog.project-id", "10");
         properties.put("chatops.backlog.issue-type-id", "20");
         properties.put("chatops.backlog.priority-id", "3");
+        properties.put("chatops.slack.signing-secret", "crash-test-signing-secret");
         properties.put("chatops.slack.bot-token", "xoxb-crash-test");
         properties.put("chatops.slack.url", slack.baseUrl());
         properties.put("chatops.slack.alert-channel", "CALERTS");

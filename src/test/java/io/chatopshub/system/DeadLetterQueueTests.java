@@ -35,8 +35,12 @@ class DeadLetterQueueTests extends HubIntegrationTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> deadLetters.getDepth() == 1);
         assertThat(deadLetters.list(10)).singleElement().asString()
-                .contains("from=chatops.slack.events").contains("delivery=slack:event:Ev0DLQ1").contains("not_in_channel");
-        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+                .startsWith("DLQ-").contains("from=chatops.slack.events").contains("delivery=slack:event:Ev0DLQ1").contains("not_in_channel");
+        // the greeting, then the attempt to tell the person (refused the same way: logged, not retried)
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                slackApi.verify(2, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))));
+        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("text", WireMock.containing("sorry, that did not work: ")));
 
         // the operator invites the bot, then replays over JMX
         resetSlack();
