@@ -1,10 +1,11 @@
 package io.chatopshub.alerts;
 
-import com.google.gson.Gson;
+import java.util.List;
+
 import com.google.gson.JsonObject;
 import com.slack.api.model.block.LayoutBlock;
-import com.slack.api.util.json.GsonFactory;
-import java.util.List;
+
+import io.chatopshub.slack.BlockKit;
 
 /**
  * A ready-to-send Slack message: {@code text} is the notification and fallback line,
@@ -15,7 +16,6 @@ import java.util.List;
 public record SlackAlertMessage(String text, String color, List<LayoutBlock> blocks) {
 
     /** The SDK's settings, without Gson's HTML escaping: mrkdwn is already escaped for Slack. */
-    private static final Gson GSON = GsonFactory.createSnakeCase().newBuilder().disableHtmlEscaping().create();
 
     public SlackAlertMessage {
         blocks = List.copyOf(blocks);
@@ -23,14 +23,14 @@ public record SlackAlertMessage(String text, String color, List<LayoutBlock> blo
 
     /** The {@code blocks} argument of {@code chat.postMessage} and {@code chat.update}. */
     public String blocksJson() {
-        return GSON.toJson(blocks);
+        return BlockKit.json(blocks);
     }
 
     /** {@code {"text": …, "blocks": …}}, the body of an incoming webhook. */
     public String payloadJson() {
         JsonObject payload = new JsonObject();
         payload.addProperty("text", text);
-        payload.add("blocks", GSON.toJsonTree(blocks));
-        return GSON.toJson(payload);
+        payload.add("blocks", BlockKit.tree(blocks));
+        return BlockKit.json(payload);
     }
 }

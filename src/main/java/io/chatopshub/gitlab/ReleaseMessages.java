@@ -9,10 +9,9 @@ import com.slack.api.model.block.SectionBlock;
 import com.slack.api.model.block.composition.MarkdownTextObject;
 import com.slack.api.model.block.composition.PlainTextObject;
 import com.slack.api.model.block.element.ButtonElement;
-import com.slack.api.util.json.GsonFactory;
-import com.google.gson.Gson;
 
 import io.chatopshub.gitlab.GitlabProperties.DeployTarget;
+import io.chatopshub.slack.BlockKit;
 import io.chatopshub.slack.Mrkdwn;
 
 /**
@@ -27,7 +26,6 @@ final class ReleaseMessages {
     static final String BLOCK_ID = "release.approval";
 
     /** Slack's own JSON settings; mrkdwn keeps its {@code <@U…>} as typed rather than as an escaped code point. */
-    private static final Gson GSON = GsonFactory.createSnakeCase().newBuilder().disableHtmlEscaping().create();
 
     private ReleaseMessages() {
     }
@@ -45,7 +43,7 @@ final class ReleaseMessages {
         List<LayoutBlock> blocks = List.of(section(body), ActionsBlock.builder().blockId(BLOCK_ID).elements(List.of(
                 button("Approve", APPROVE_ACTION, requestId, "primary"),
                 button("Reject", REJECT_ACTION, requestId, "danger"))).build());
-        return new Message(text, GSON.toJson(blocks));
+        return new Message(text, BlockKit.json(blocks));
     }
 
     static Message approved(DeployTarget target, String requester, String approver) {
@@ -79,7 +77,7 @@ final class ReleaseMessages {
     }
 
     private static Message decided(String text, String mrkdwn) {
-        return new Message(text, GSON.toJson(List.<LayoutBlock>of(section(mrkdwn))));
+        return new Message(text, BlockKit.json(List.<LayoutBlock>of(section(mrkdwn))));
     }
 
     private static SectionBlock section(String mrkdwn) {

@@ -5,8 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.slack.api.model.block.ActionsBlock;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.SectionBlock;
+import com.slack.api.model.block.composition.MarkdownTextObject;
+import com.slack.api.model.block.composition.PlainTextObject;
+import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.ButtonElement;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -138,25 +144,18 @@ public class SlackConversation {
 
     /** The {@code /test} command: a Block Kit message with two buttons. */
     public String testCommand(Exchange exchange) {
+        List<BlockElement> buttons = new ArrayList<>();
+        for (String[] choice : new String[][] { { "A", "a", "primary" }, { "B", "b", "danger" } }) {
+            buttons.add(ButtonElement.builder().actionId("test.choose." + choice[1]).value(choice[1]).style(choice[2])
+                    .text(PlainTextObject.builder().text("Choice " + choice[0]).build()).build());
+        }
+        List<LayoutBlock> blocks = List.of(
+                SectionBlock.builder().text(MarkdownTextObject.builder().text("*chatops-hub test* – pick one:").build()).build(),
+                ActionsBlock.builder().blockId("test").elements(buttons).build());
         ObjectNode answer = Json.mapper().createObjectNode();
         answer.put("response_type", "ephemeral");
         answer.put("text", "Pick one to see the round trip work.");
-        ArrayNode blocks = answer.putArray("blocks");
-        ObjectNode section = blocks.addObject();
-        section.put("type", "section");
-        section.putObject("text").put("type", "mrkdwn").put("text", "*chatops-hub test* – pick one:");
-        ObjectNode actions = blocks.addObject();
-        actions.put("type", "actions");
-        actions.put("block_id", "test");
-        ArrayNode elements = actions.putArray("elements");
-        for (String[] choice : new String[][] { { "A", "a", "primary" }, { "B", "b", "danger" } }) {
-            ObjectNode button = elements.addObject();
-            button.put("type", "button");
-            button.put("action_id", "test.choose." + choice[1]);
-            button.put("value", choice[1]);
-            button.put("style", choice[2]);
-            button.putObject("text").put("type", "plain_text").put("text", "Choice " + choice[0]);
-        }
+        answer.set("blocks", Json.readObject("{\"blocks\":" + BlockKit.json(blocks) + "}").get("blocks"));
         return answer.toString();
     }
 

@@ -77,8 +77,9 @@ class HawtioConsoleBrowserTests extends OperatorTest {
         assertThat(bodyText())
                 .contains("Route Diagram", "slack-receive-events", "slack-handle-events", "slack-receive-commands");
 
-        browser.findElement(By.xpath("//*[@role='treeitem']//*[normalize-space()='slack-receive-events']")).click();
-        wait.until(d -> bodyText().contains("type=routes,name=\"slack-receive-events\""));
+        // the one route every inbound endpoint claims and queues its deliveries through
+        browser.findElement(By.xpath("//*[@role='treeitem']//*[normalize-space()='inbound-queue-delivery']")).click();
+        wait.until(d -> bodyText().contains("type=routes,name=\"inbound-queue-delivery\""));
         wait.until(ExpectedConditions.elementToBeClickable(
                 By.xpath("//*[self::button or self::a][normalize-space()='Route Diagram']"))).click();
         wait.until(d -> bodyText().contains("Idempotent Consum"));

@@ -151,7 +151,7 @@ class OperationsTests extends OperatorTest {
         JsonNode routes = JSON.readTree(get("/actuator/jolokia/search/org.apache.camel:type=routes,*", true).body());
         assertThat(routes.path("value").toString()).contains("slack-receive-events", "slack-handle-events");
 
-        String purge = "{\"type\":\"exec\",\"mbean\":\"" + dlq + "\",\"operation\":\"purge\",\"arguments\":[]}";
+        String purge = "{\"type\":\"exec\",\"mbean\":\"" + dlq + "\",\"operation\":\"purge()\",\"arguments\":[]}";
         var withoutToken = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/jolokia"))
                 .header("Authorization", basicAuth()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(purge)).build(), HttpResponse.BodyHandlers.ofString());
