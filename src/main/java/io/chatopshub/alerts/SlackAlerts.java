@@ -88,10 +88,14 @@ public class SlackAlerts {
         String channel = channel(exchange);
         String group = exchange.getIn().getHeader(AlertHeaders.GROUP, String.class);
         String queue = queue(exchange);
-        if (AlertHeaders.FLUSH.equals(exchange.getIn().getHeader(AlertHeaders.TICK, String.class))) {
-            flush(channel, group == null ? -1 : Long.parseLong(group), queue, exchange.getFromRouteId());
-        } else {
-            refresh(channel, group, queue);
+        try {
+            if (AlertHeaders.FLUSH.equals(exchange.getIn().getHeader(AlertHeaders.TICK, String.class))) {
+                flush(channel, group == null ? -1 : Long.parseLong(group), queue, exchange.getFromRouteId());
+            } else {
+                refresh(channel, group, queue);
+            }
+        } catch (TransientFailureException e) {
+            throw LastAttempt.isLast(exchange) ? LastAttempt.givenUp(e) : e;
         }
     }
 
