@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * one client, or for one user name, every further attempt from that client or for that user has
  * to wait, one second after the next failure, then two, four, … up to {@code maxDelay}. While it
  * waits, an attempt is refused without its password being checked, so guessing faster gains
- * nothing. A successful login clears both counters.
+ * nothing. A successful login clears its client's counter; counters fade after a quiet spell.
  *
  * <p>Counting per user too stops a guesser who spreads attempts over many addresses; the price is
  * that someone can make the real operator wait, at most {@code maxDelay} at a time. Written for
@@ -52,17 +52,24 @@ final class LoginThrottle {
         if (failures.size() >= MAX_ENTRIES) {
             forgetQuiet(now);
         }
-        failures.merge(clientKey(client), new Failures(1, now), (old, one) -> new Failures(old.count() + 1, now));
+        Instant horizon = now.minus(maxDelay.multipliedBy(2));
+        failures.merge(clientKey(client), new Failures(1, now), (old, one) -> next(old, horizon, now));
         if (user != null) {
-            failures.merge(userKey(user), new Failures(1, now), (old, one) -> new Failures(old.count() + 1, now));
+            failures.merge(userKey(user), new Failures(1, now), (old, one) -> next(old, horizon, now));
         }
     }
 
+    /**
+     * A login that worked clears its client's count, not its user's: otherwise every scrape by
+     * Prometheus with the right password would hand a guesser elsewhere a fresh set of free tries.
+     * A user's count fades by itself after a quiet spell of twice the longest wait.
+     */
     void succeeded(String client, String user) {
         failures.remove(clientKey(client));
-        if (user != null) {
-            failures.remove(userKey(user));
-        }
+    }
+
+    private static Failures next(Failures old, Instant horizon, Instant now) {
+        return old.last().isBefore(horizon) ? new Failures(1, now) : new Failures(old.count() + 1, now);
     }
 
     /** The delay after the {@code count}th failure in a row. */

@@ -68,11 +68,26 @@ class LoginThrottleTests {
     }
 
     @Test
-    void aSuccessfulLoginClearsTheCounters() {
-        for (int i = 0; i < 4; i++) {
+    void aSuccessfulLoginClearsItsClientsCountButNotTheCountOfTheUserBeingGuessed() {
+        for (int i = 0; i < 5; i++) {
+            throttle.failed("10.6.6.6", "operator");
+        }
+        // Prometheus scrapes with the right password from elsewhere
+        throttle.succeeded("10.0.0.9", "operator");
+
+        assertThat(throttle.waitFor("10.6.6.7", "operator")).isPositive();
+
+        throttle.succeeded("10.6.6.6", "operator");
+        assertThat(throttle.waitFor("10.6.6.6", "someone-else")).isZero();
+    }
+
+    @Test
+    void failuresFadeAfterAQuietSpellOfTwiceTheLongestWait() {
+        for (int i = 0; i < 8; i++) {
             throttle.failed("10.0.0.1", "operator");
         }
-        throttle.succeeded("10.0.0.1", "operator");
+        clock.advance(Duration.ofMinutes(31));
+
         throttle.failed("10.0.0.1", "operator");
 
         assertThat(throttle.waitFor("10.0.0.1", "operator")).isZero();
