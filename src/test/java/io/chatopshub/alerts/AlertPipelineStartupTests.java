@@ -31,7 +31,8 @@ class AlertPipelineStartupTests {
                 """);
 
         assertThatThrownBy(() -> new SpringApplicationBuilder(ChatopsHubApplication.class)
-                .run("--server.port=0", "--chatops.data-dir=" + dataDir, "--spring.jmx.enabled=false",
+                .run("--server.port=0", "--chatops.data-dir=" + dataDir, "--chatops.slack.signing-secret=startup-test",
+                        "--spring.jmx.enabled=false",
                         "--camel.main.jmx-enabled=false", "--camel.springboot.main-run-controller=false",
                         "--camel.main.routes-include-pattern=file:routes/alerts/alert-pipeline-templates.camel.yaml,file:"
                                 + pipelines))

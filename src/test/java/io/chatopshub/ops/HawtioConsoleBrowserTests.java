@@ -77,12 +77,12 @@ class HawtioConsoleBrowserTests extends OperatorTest {
         assertThat(bodyText())
                 .contains("Route Diagram", "slack-receive-events", "slack-handle-events", "slack-receive-commands");
 
-        // the one route every inbound endpoint claims and queues its deliveries through
-        browser.findElement(By.xpath("//*[@role='treeitem']//*[normalize-space()='inbound-queue-delivery']")).click();
-        wait.until(d -> bodyText().contains("type=routes,name=\"inbound-queue-delivery\""));
+        browser.findElement(By.xpath("//*[@role='treeitem']//*[normalize-space()='slack-receive-events']")).click();
+        wait.until(d -> bodyText().contains("type=routes,name=\"slack-receive-events\""));
         wait.until(ExpectedConditions.elementToBeClickable(
                 By.xpath("//*[self::button or self::a][normalize-space()='Route Diagram']"))).click();
-        wait.until(d -> bodyText().contains("Idempotent Consum"));
+        // the edge template's steps: the kind reads the request, a filter sends what is to be queued on
+        wait.until(d -> bodyText().contains("Filter"));
         // the event sent above went through this route: its steps count it (Hawtio reads dumpRoutesStatsAsXml)
         wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.xpath("//div[contains(@class,'react-flow__node')]//div[@class='number'][normalize-space()!='0']")));

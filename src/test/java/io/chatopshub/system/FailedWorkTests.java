@@ -39,7 +39,7 @@ class FailedWorkTests extends HubIntegrationTest {
     @DynamicPropertySource
     static void failingRoutes(DynamicPropertyRegistry registry) {
         registry.add("camel.main.routes-include-pattern",
-                () -> "file:routes/**/*.camel.yaml,file:src/test/resources/failure-test-routes/*.camel.yaml");
+                () -> "file:routes/**/*.camel.yaml,file:src/test/resources/failure-test-routes/boom.camel.yaml");
         registry.add("chatops.slack.operators[0]", () -> "U0OPS");
     }
 

@@ -132,7 +132,7 @@ class HeaderInjectionTests extends AlertsHubTest {
         fields.put("TopicArn", TOPIC);
         fields.put("Subject", "ALARM: \"headers-test\" in Asia Pacific (Tokyo)");
         fields.put("Message", resource("/cloudwatch/alarm-alarm.json").strip().replace("api-5xx-high", "headers-test"));
-        fields.put("Timestamp", "2026-11-21T10:00:13.456Z");
+        fields.put("Timestamp", java.time.Instant.now().toString());
         fields.put("UnsubscribeURL", snsApi.baseUrl() + "/?Action=Unsubscribe&SubscriptionArn=" + TOPIC + ":1");
         String body = SnsTestSigner.json(signer.signed(fields, "2", snsApi.baseUrl() + CERT_PATH));
         Message queued = queuedBy("alerts-dispatch-pipelines", "chatops.alerts",
