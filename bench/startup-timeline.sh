@@ -17,7 +17,8 @@ HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-} -Dchatops.startup.timeline=true -Xlog:class+lo
 wait_for_ack "http://127.0.0.1:$PORT" 240 || { tail -40 "$WORK/hub.log"; exit 1; }
 FIRST_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
 sleep 2
-curl -s -u user:timeline -X POST "http://127.0.0.1:$PORT/actuator/startup" -o "$WORK/startup.json" || true
+curl -s -u user:timeline "http://127.0.0.1:$PORT/actuator/startup" -o "$WORK/startup.json" || true
+  head -c 300 "$WORK/startup.json" >&2; echo >&2
 {
   echo "# bench/startup-timeline.sh $(date -Is), load $(load_average), args: $*"
   echo "first signed answer after ~${FIRST_MS} ms (polled every 0.5 s); RSS $(( $(rss_kb "$HUB_PID" VmRSS) / 1024 )) MB"
