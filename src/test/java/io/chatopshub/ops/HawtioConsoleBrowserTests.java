@@ -77,15 +77,17 @@ class HawtioConsoleBrowserTests extends OperatorTest {
         assertThat(bodyText())
                 .contains("Route Diagram", "slack-receive-events", "slack-handle-events", "slack-receive-commands");
 
-        browser.findElement(By.xpath("//*[@role='treeitem']//*[normalize-space()='slack-receive-events']")).click();
-        wait.until(d -> bodyText().contains("type=routes,name=\"slack-receive-events\""));
+        // a route written out in YAML (steps of routes made from a template are not matched by the
+        // diagram: Camel prefixes their ids in the statistics, not in the route it draws)
+        browser.findElement(By.xpath("//*[@role='treeitem']//*[normalize-space()='slack-handle-events']")).click();
+        wait.until(d -> bodyText().contains("type=routes,name=\"slack-handle-events\""));
         wait.until(ExpectedConditions.elementToBeClickable(
                 By.xpath("//*[self::button or self::a][normalize-space()='Route Diagram']"))).click();
-        // the edge template's steps: the kind reads the request, a filter sends what is to be queued on
-        wait.until(d -> bodyText().contains("Filter"));
-        // the event sent above went through this route: its steps count it (Hawtio reads dumpRoutesStatsAsXml)
-        wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.xpath("//div[contains(@class,'react-flow__node')]//div[@class='number'][normalize-space()!='0']")));
+        wait.until(d -> bodyText().contains("Choice"));
+        // the event sent above went through this route: a step, not only its start, counts it
+        // (Hawtio reads dumpRoutesStatsAsXml)
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//div[contains(@class,'react-flow__node')]"
+                + "[not(contains(normalize-space(.),'From '))]//div[@class='number'][normalize-space()!='0']")));
         screenshot("route-diagram");
 
         browser.get(baseUrl() + "/actuator/hawtio/jmx");
