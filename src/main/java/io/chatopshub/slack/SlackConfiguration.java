@@ -45,7 +45,8 @@ class SlackConfiguration {
             @Override
             public String detail() {
                 String http = properties.hasSigningSecret() ? "/slack endpoints verify signatures"
-                        : "/slack endpoints refuse every request until chatops.slack.signing-secret is set";
+                        : "/slack endpoints refuse every request (no chatops.slack.signing-secret"
+                                + (socketMode.enabled() ? ": Slack comes over Socket Mode only)" : "; chatops.slack.enabled=false)");
                 String inbound = socketMode.enabled()
                         ? "Socket Mode on (" + socketMode.socket().connections() + " connections, no public URL needed); "
                                 + http

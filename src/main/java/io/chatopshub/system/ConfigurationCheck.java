@@ -84,9 +84,12 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
     static void checkSlack(Binder binder) {
         boolean enabled = binder.bind("chatops.slack.enabled", Boolean.class).orElse(true);
         String secret = binder.bind("chatops.slack.signing-secret", String.class).orElse("");
-        if (enabled && secret.isBlank()) {
+        String appToken = binder.bind("chatops.slack.app-token", String.class).orElse("");
+        // Socket Mode alone needs no signing secret: Slack authenticates the connection, not each request
+        if (enabled && secret.isBlank() && appToken.isBlank()) {
             throw new InvalidConfigurationException("chatops.slack.signing-secret (CHATOPS_SLACK_SIGNING_SECRET) is not set: "
                     + "expected the Signing Secret of the Slack app (Basic Information), "
+                    + "or chatops.slack.app-token to take Slack over Socket Mode only, "
                     + "or chatops.slack.enabled=false to run without Slack");
         }
     }

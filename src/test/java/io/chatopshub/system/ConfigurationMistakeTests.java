@@ -27,6 +27,16 @@ import io.chatopshub.ChatopsHubApplication;
 class ConfigurationMistakeTests {
 
     @Test
+    void socketModeAloneNeedsNoSigningSecretButNeitherIsAMistake() {
+        assertThat(catchThrowable(() -> ConfigurationCheck.checkSlack(new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                        Map.of("chatops.slack.app-token", "xapp-1-A1-1-abc")))))).isNull();
+        assertThat(catchThrowable(() -> ConfigurationCheck.checkSlack(new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of())))))
+                .hasMessageContaining("or chatops.slack.app-token to take Slack over Socket Mode only");
+    }
+
+    @Test
     void aMissingSigningSecretStopsStartupUnlessSlackIsDisabled(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of(), "chatops.slack.signing-secret="))
                 .startsWith("chatops.slack.signing-secret (CHATOPS_SLACK_SIGNING_SECRET) is not set:")
