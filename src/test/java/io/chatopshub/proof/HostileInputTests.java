@@ -233,7 +233,7 @@ class HostileInputTests extends HubIntegrationTest {
         for (HostileRequest request : corpus) {
             HostileRequest.Answer answer;
             try {
-                answer = request.send(http, "127.0.0.1", port);
+                answer = send(request);
             } catch (java.io.IOException e) {
                 problems.add(request + " -> no answer: " + e);
                 continue;
@@ -340,5 +340,21 @@ class HostileInputTests extends HubIntegrationTest {
     private static String abbreviate(String text) {
         String oneLine = text.replaceAll("\\s+", " ");
         return oneLine.length() > 160 ? oneLine.substring(0, 160) + "…" : oneLine;
+    }
+
+    /**
+     * Sends one request. A head over the size limit is refused before the server has read all of
+     * it; closing a connection with unread bytes makes TCP reset it, and the reset can overtake the
+     * 400 already written. Such a request is sent once more: the answer must still be a JSON 4xx.
+     */
+    private HostileRequest.Answer send(HostileRequest request) throws java.io.IOException, InterruptedException {
+        try {
+            return request.send(http, "127.0.0.1", port);
+        } catch (java.io.IOException reset) {
+            if (!request.name().contains("over the")) {
+                throw reset;
+            }
+            return request.send(http, "127.0.0.1", port);
+        }
     }
 }
