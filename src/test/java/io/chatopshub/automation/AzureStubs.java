@@ -16,12 +16,17 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 /**
  * Entra ID and Azure Automation as WireMock servers, with the settings that point a hub at them
  * and a few runbooks whose permissions the tests exercise. Public for the scale-out test, which
- * points two hub processes at them.
+ * points two hub processes at them. As a JUnit extension ({@code @RegisterExtension static}) the
+ * stubs are laid afresh before each test and the servers stopped after the class.
  */
-public final class AzureStubs {
+public final class AzureStubs implements BeforeEachCallback, AfterAllCallback {
 
     public static final String TENANT = "11111111-2222-3333-4444-555555555555";
     public static final String CLIENT_SECRET = "client-secret-value";
@@ -131,5 +136,15 @@ public final class AzureStubs {
     public void stop() {
         entra.stop();
         arm.stop();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
     }
 }

@@ -32,10 +32,10 @@ import jakarta.jms.TextMessage;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -56,6 +56,7 @@ import io.chatopshub.system.Json;
 @ExtendWith(OutputCaptureExtension.class)
 class RunbookControlsTests extends HubIntegrationTest {
 
+    @RegisterExtension
     static final AzureStubs azure = new AzureStubs();
     static final String MESSAGE_TS = "1700000000.000100";
 
@@ -92,14 +93,8 @@ class RunbookControlsTests extends HubIntegrationTest {
                 "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
     }
 
-    @AfterAll
-    static void stopAzure() {
-        azure.stop();
-    }
-
     @BeforeEach
     void resetStubs() {
-        azure.reset();
         slackApi.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/api/views.open")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"view\":{\"id\":\"V0FORM\"}}")));
     }

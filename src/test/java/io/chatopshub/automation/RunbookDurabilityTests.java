@@ -25,9 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -44,6 +43,7 @@ import io.chatopshub.system.Json;
  */
 class RunbookDurabilityTests extends HubIntegrationTest {
 
+    @RegisterExtension
     static final AzureStubs azure = new AzureStubs();
 
     @Autowired
@@ -53,16 +53,6 @@ class RunbookDurabilityTests extends HubIntegrationTest {
     static void azureProperties(DynamicPropertyRegistry registry) {
         azure.properties("300ms", "2s").forEach((key, value) -> registry.add(key, () -> value));
         registry.add("chatops.azure.tracking-limit", () -> "2s");
-    }
-
-    @AfterAll
-    static void stopAzure() {
-        azure.stop();
-    }
-
-    @BeforeEach
-    void resetAzure() {
-        azure.reset();
     }
 
     @Test

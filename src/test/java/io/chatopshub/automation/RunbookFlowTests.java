@@ -27,9 +27,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,6 +45,7 @@ import io.chatopshub.system.Json;
  */
 class RunbookFlowTests extends HubIntegrationTest {
 
+    @RegisterExtension
     static final AzureStubs azure = new AzureStubs();
     static final String MESSAGE_TS = "1700000000.000100";
 
@@ -58,16 +58,6 @@ class RunbookFlowTests extends HubIntegrationTest {
     @DynamicPropertySource
     static void azureProperties(DynamicPropertyRegistry registry) {
         azure.properties("200ms", "30m").forEach((key, value) -> registry.add(key, () -> value));
-    }
-
-    @AfterAll
-    static void stopAzure() {
-        azure.stop();
-    }
-
-    @BeforeEach
-    void resetAzure() {
-        azure.reset();
     }
 
     @Autowired

@@ -17,9 +17,8 @@ import java.util.List;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.server.files.FileStoreMonitor;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,6 +34,7 @@ import io.chatopshub.automation.JobNames;
  */
 class JournalFullTests extends HubIntegrationTest {
 
+    @RegisterExtension
     static final AzureStubs azure = new AzureStubs();
 
     @Autowired
@@ -44,16 +44,6 @@ class JournalFullTests extends HubIntegrationTest {
     static void properties(DynamicPropertyRegistry registry) {
         azure.properties("300ms", "2s").forEach((key, value) -> registry.add(key, () -> value));
         registry.add("chatops.broker.disk-scan-period", () -> "200ms");
-    }
-
-    @AfterAll
-    static void stopAzure() {
-        azure.stop();
-    }
-
-    @BeforeEach
-    void resetAzure() {
-        azure.reset();
     }
 
     @Test
