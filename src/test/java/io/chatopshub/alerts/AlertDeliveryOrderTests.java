@@ -42,13 +42,7 @@ class AlertDeliveryOrderTests extends AlertsHubTest {
 
     @AfterEach
     void everythingDelivered() {
-        int[] seen = {-1};
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1500)).until(() -> {
-            int now = backlogApi.getAllServeEvents().size() + slackApi.getAllServeEvents().size();
-            boolean quiet = now == seen[0];
-            seen[0] = now;
-            return quiet;
-        });
+        awaitStubsQuiet();
     }
 
     @Test

@@ -31,13 +31,7 @@ class AlertFailureTests extends AlertsHubTest {
 
     @AfterEach
     void quiet() {
-        int[] seen = {-1};
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1500)).until(() -> {
-            int now = backlogApi.getAllServeEvents().size() + slackApi.getAllServeEvents().size();
-            boolean quiet = now == seen[0];
-            seen[0] = now;
-            return quiet;
-        });
+        awaitStubsQuiet();
     }
 
     @Test
