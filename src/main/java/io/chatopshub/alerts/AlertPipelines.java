@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -15,6 +17,9 @@ import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.chatopshub.system.ConfigurationCheck;
+import io.chatopshub.system.InvalidConfigurationException;
 
 /**
  * The alert pipelines the hub runs: every route that consumes from a queue named
@@ -31,6 +36,7 @@ public class AlertPipelines {
     private static final String ANY = "any";
     /** Public, private, and shared channel ids, and direct-message ids. */
     private static final String CHANNEL_ID = "[CGD][A-Z0-9]{2,}";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}:]+)(?::[^}]*)?}}");
     private static final Logger LOG = LoggerFactory.getLogger(AlertPipelines.class);
 
     private final CamelContext camel;
@@ -72,16 +78,17 @@ public class AlertPipelines {
 
     /**
      * Two routes on one pipeline queue would split its messages between them; that is a
-     * configuration mistake, reported at startup.
+     * configuration mistake, reported before any route starts.
      *
-     * @throws IllegalStateException naming the pipeline and its routes
+     * @throws InvalidConfigurationException naming the pipeline and its routes
      */
     public void checkUnique() {
-        routes().forEach((queue, routeIds) -> {
-            if (routeIds.size() > 1) {
-                throw new IllegalStateException("Alert pipeline name '" + queue.substring(QUEUE_PREFIX.length())
-                        + "' is used by several routes (" + String.join(", ", routeIds)
-                        + "); give each templatedRoute in routes/alerts/pipelines.camel.yaml its own 'name'");
+        definedPipelines().forEach((queue, definitions) -> {
+            if (definitions.size() > 1) {
+                throw new InvalidConfigurationException(where(definitions.get(0)) + "alert pipeline name '"
+                        + queue.substring(QUEUE_PREFIX.length()) + "' is used by several routes ("
+                        + String.join(", ", definitions.stream().map(RouteDefinition::getRouteId).toList())
+                        + "): expected each templatedRoute its own 'name'");
             }
         });
     }
@@ -123,44 +130,79 @@ public class AlertPipelines {
     }
 
     /**
-     * The parameters of every pipeline, checked for their type: Backlog ids are numbers, a channel
-     * is a Slack channel id, the consumers a number from 1 to 64. A pipeline that would fail every
-     * alert is a configuration mistake, reported at startup.
+     * The parameters of every pipeline, checked for their type before any route starts: Backlog ids
+     * are numbers, a channel is a Slack channel id, the consumers a number from 1 to 64. A pipeline
+     * that would fail every alert is a configuration mistake; all of them are reported in one line.
      *
-     * @throws IllegalStateException naming the pipeline, the parameter and what it should be
+     * @throws InvalidConfigurationException naming the file, the pipeline, the parameter and what it should be
      */
     public void checkParameters() {
         List<String> problems = new ArrayList<>();
-        for (var entry : templateParameters().entrySet()) {
-            String routeId = entry.getKey();
-            Map<String, Object> parameters = entry.getValue();
-            String pipeline = String.valueOf(parameters.getOrDefault("name", routeId));
-            for (String id : List.of("projectId", "issueTypeId", "priorityId")) {
-                String value = text(parameters.get(id));
-                if (!value.isEmpty() && !value.matches("[0-9]{1,18}")) {
-                    problems.add(problem(pipeline, routeId, id, value, "a numeric Backlog id, or empty for the configured one"));
+        for (List<RouteDefinition> definitions : definedPipelines().values()) {
+            for (RouteDefinition definition : definitions) {
+                String routeId = definition.getRouteId();
+                Map<String, Object> parameters = definition.getTemplateParameters();
+                String pipeline = text(parameters.getOrDefault("name", routeId));
+                String where = where(definition);
+                for (String id : List.of("projectId", "issueTypeId", "priorityId")) {
+                    String value = text(parameters.get(id));
+                    if (!value.isEmpty() && !value.matches("[0-9]{1,18}")) {
+                        problems.add(problem(where, pipeline, routeId, id, value,
+                                "a numeric Backlog id, or empty for the configured one"));
+                    }
                 }
-            }
-            String channel = text(parameters.get("channel"));
-            if (!channel.isEmpty() && !channel.matches(CHANNEL_ID)) {
-                problems.add(problem(pipeline, routeId, "channel", channel,
-                        "a Slack channel id such as C0123456 (not a #name), or empty for chatops.slack.alert-channel"));
-            }
-            String consumers = text(parameters.get("consumers"));
-            if (!consumers.isEmpty() && !(consumers.matches("[0-9]{1,2}") && Integer.parseInt(consumers) >= 1
-                    && Integer.parseInt(consumers) <= 64)) {
-                problems.add(problem(pipeline, routeId, "consumers", consumers, "a number from 1 to 64"));
-            }
-            String source = text(parameters.get("source"));
-            if (!source.isEmpty() && !java.util.Arrays.stream(source.split(",")).map(v -> v.trim().toLowerCase(Locale.ROOT))
-                    .allMatch(v -> v.equals(ANY) || v.equals("mackerel") || v.equals("cloudwatch"))) {
-                problems.add(problem(pipeline, routeId, "source", source, "any, mackerel or cloudwatch (comma-separated)"));
+                String channel = text(parameters.get("channel"));
+                if (!channel.isEmpty() && !channel.matches(CHANNEL_ID)) {
+                    problems.add(problem(where, pipeline, routeId, "channel", channel,
+                            "a Slack channel id such as C0123456 (not a #name), or empty for chatops.slack.alert-channel"));
+                }
+                String consumers = text(parameters.get("consumers"));
+                if (!consumers.isEmpty() && !(consumers.matches("[0-9]{1,2}") && Integer.parseInt(consumers) >= 1
+                        && Integer.parseInt(consumers) <= 64)) {
+                    problems.add(problem(where, pipeline, routeId, "consumers", consumers, "a number from 1 to 64"));
+                }
+                String source = text(parameters.get("source"));
+                if (!source.isEmpty() && !Arrays.stream(source.split(",")).map(v -> v.trim().toLowerCase(Locale.ROOT))
+                        .allMatch(v -> v.equals(ANY) || v.equals("mackerel") || v.equals("cloudwatch"))) {
+                    problems.add(problem(where, pipeline, routeId, "source", source,
+                            "any, mackerel or cloudwatch (comma-separated)"));
+                }
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("Alert pipelines in routes/alerts/*.camel.yaml are misconfigured: "
-                    + String.join("; ", problems));
+            throw new InvalidConfigurationException(String.join("; ", problems));
         }
+    }
+
+    /**
+     * The pipelines as the route files define them, before any route exists: every templated route
+     * whose input is a queue named {@value #QUEUE_PREFIX}{@code <name>} once its parameters are filled in.
+     */
+    private Map<String, List<RouteDefinition>> definedPipelines() {
+        Map<String, List<RouteDefinition>> byQueue = new TreeMap<>();
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model == null) {
+            return byQueue;
+        }
+        for (RouteDefinition definition : model.getRouteDefinitions()) {
+            Map<String, Object> parameters = definition.getTemplateParameters();
+            if (parameters == null || definition.getInput() == null || definition.getInput().getEndpointUri() == null) {
+                continue;
+            }
+            Matcher placeholder = PLACEHOLDER.matcher(definition.getInput().getEndpointUri());
+            String uri = placeholder.replaceAll(m -> Matcher.quoteReplacement(text(parameters.getOrDefault(m.group(1), ""))));
+            String queue = uri.replaceFirst("^jms:(queue:)?", "").replaceFirst("\\?.*$", "");
+            if (uri.startsWith("jms:") && queue.startsWith(QUEUE_PREFIX)) {
+                byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(definition);
+            }
+        }
+        byQueue.values().forEach(ids -> ids.sort(java.util.Comparator.comparing(RouteDefinition::getRouteId)));
+        return byQueue;
+    }
+
+    /** The route file and line of a templated route, as {@code <file> line <n>: }, when it can be found. */
+    private String where(RouteDefinition definition) {
+        return ConfigurationCheck.routeLocation(camel, definition.getRouteId());
     }
 
     /**
@@ -195,9 +237,10 @@ public class AlertPipelines {
         return out;
     }
 
-    private static String problem(String pipeline, String routeId, String parameter, String value, String expected) {
-        return "pipeline '" + pipeline + "' (route " + routeId + ") parameter '" + parameter + "' is '" + value
-                + "', expected " + expected;
+    private static String problem(String where, String pipeline, String routeId, String parameter, String value,
+            String expected) {
+        return where + "alert pipeline '" + pipeline + "' (route " + routeId + ") parameter '" + parameter + "' is '" + value
+                + "': expected " + expected;
     }
 
     private static String text(Object value) {

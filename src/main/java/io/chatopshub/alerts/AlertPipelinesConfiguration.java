@@ -15,11 +15,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -87,11 +86,24 @@ class AlertPipelinesConfiguration {
         return new AlertPipelines(camelContext);
     }
 
+    /**
+     * The pipelines' parameters, checked once the route files are read and before any route
+     * starts: a mistake stops start-up with one line (the hub never reports ready with a pipeline
+     * that would fail every alert).
+     */
     @Bean
-    ApplicationListener<ApplicationReadyEvent> alertPipelinesCheck(AlertPipelines alertPipelines) {
-        return event -> {
-            alertPipelines.checkUnique();
-            alertPipelines.checkParameters();
+    CamelContextConfiguration alertPipelinesCheck(AlertPipelines alertPipelines) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                alertPipelines.checkUnique();
+                alertPipelines.checkParameters();
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                // checked before the routes started
+            }
         };
     }
 

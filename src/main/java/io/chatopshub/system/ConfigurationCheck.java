@@ -203,6 +203,38 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
         }
     }
 
+    /**
+     * Where a route is defined, as {@code <file> line <n>: }, found by its {@code routeId:} or
+     * {@code id:} in the route files the hub loads; empty when it cannot be found. Camel keeps no
+     * location for templated routes, and an operator fixes a file, not a route id.
+     */
+    public static String routeLocation(org.apache.camel.CamelContext camel, String routeId) {
+        Pattern line = Pattern.compile("^\\s*(?:-\\s*)?(?:id|routeId):\\s*[\"']?" + Pattern.quote(routeId) + "[\"']?\\s*(?:#.*)?$");
+        var resolver = new PathMatchingResourcePatternResolver();
+        for (String raw : camel.getPropertiesComponent().resolveProperty(ROUTES_PATTERN).orElse("").split(",")) {
+            String pattern = raw.strip();
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            try {
+                for (Resource file : resolver.getResources(pattern.contains(":") ? pattern : "classpath:" + pattern)) {
+                    if (!file.isReadable()) {
+                        continue;
+                    }
+                    String[] lines = file.getContentAsString(StandardCharsets.UTF_8).split("\\R", -1);
+                    for (int i = 0; i < lines.length; i++) {
+                        if (line.matcher(lines[i]).matches()) {
+                            return describe(file) + " line " + (i + 1) + ": ";
+                        }
+                    }
+                }
+            } catch (IOException unreadable) {
+                // not found there
+            }
+        }
+        return "";
+    }
+
     private static String describe(Resource file) {
         try {
             if (file.isFile()) {

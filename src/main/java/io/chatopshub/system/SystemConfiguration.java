@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Time, scheduling and the startup report that says what each integration will do. */
+/** Time, scheduling, the check of the route templates' parameters and the startup report that says what each integration will do. */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class SystemConfiguration {
@@ -28,6 +28,12 @@ class SystemConfiguration {
     @Bean
     HubInstance hubInstance(HubProperties hub) {
         return HubInstance.of(hub.dataDir());
+    }
+
+    /** The hub's own route templates' parameters, checked before any route starts. */
+    @Bean
+    org.apache.camel.spring.boot.CamelContextConfiguration routeTemplateCheck() {
+        return new RouteTemplateCheck();
     }
 
     @Bean

@@ -113,6 +113,126 @@ class ConfigurationMistakeTests {
         assertThat(line).startsWith(file + " line 3").contains("tab");
     }
 
+    @Test
+    void alertPipelineParametersOfTheWrongTypeStopStartupNamingPipelineAndParameter(CapturedOutput output) throws IOException {
+        Path file = routeFile("bad-pipelines.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: alert-to-backlog
+                    routeId: alerts-ops-to-backlog
+                    parameters:
+                      - {name: name, value: ops-backlog}
+                      - {name: projectId, value: OPS}
+                - templatedRoute:
+                    routeTemplateRef: alert-to-slack
+                    routeId: alerts-ops-to-slack
+                    parameters:
+                      - {name: name, value: ops-slack}
+                      - {name: channel, value: "#ops-alerts"}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .isEqualTo(file + " line 3: alert pipeline 'ops-backlog' (route alerts-ops-to-backlog) parameter 'projectId' is 'OPS': "
+                        + "expected a numeric Backlog id, or empty for the configured one; "
+                        + file + " line 9: alert pipeline 'ops-slack' (route alerts-ops-to-slack) parameter 'channel' is '#ops-alerts': "
+                        + "expected a Slack channel id such as C0123456 (not a #name), or empty for chatops.slack.alert-channel");
+        assertThat(output.getAll()).doesNotContain("Started ChatopsHubApplication").doesNotContain("Started alerts-");
+    }
+
+    @Test
+    void twoAlertPipelinesWithOneNameStopStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("twin-pipelines.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: alert-to-slack
+                    routeId: alerts-twin-a
+                    parameters:
+                      - {name: name, value: twin}
+                - templatedRoute:
+                    routeTemplateRef: alert-to-slack
+                    routeId: alerts-twin-b
+                    parameters:
+                      - {name: name, value: twin}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .isEqualTo(file + " line 3: alert pipeline name 'twin' is used by several routes (alerts-twin-a, alerts-twin-b): "
+                        + "expected each templatedRoute its own 'name'");
+    }
+
+    @Test
+    void anInboundEndpointWithAnUnknownKindStopsStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("typo-kind.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: inbound-edge
+                    routeId: extra-receive-webhook
+                    parameters:
+                      - {name: path, value: /hooks/extra}
+                      - {name: kind, value: mackrelInbound}
+                      - {name: queue, value: chatops.alerts}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .startsWith(file + " line 3: templatedRoute extra-receive-webhook (inbound-edge) parameter 'kind' is 'mackrelInbound': "
+                        + "expected the name of an InboundKind bean, one of [")
+                .contains("mackerelInbound");
+    }
+
+    @Test
+    void anInboundEndpointWhoseQueueIsAnEndpointUriStopsStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("uri-queue.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: inbound-edge
+                    routeId: extra-receive-webhook
+                    parameters:
+                      - {name: path, value: /hooks/extra}
+                      - {name: kind, value: mackerelInbound}
+                      - {name: queue, value: "jms:queue:chatops.alerts"}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .isEqualTo(file + " line 3: templatedRoute extra-receive-webhook (inbound-edge) parameter 'queue' is "
+                        + "'jms:queue:chatops.alerts': expected a queue name such as chatops.alerts (letters, digits, '.', '-' "
+                        + "and '_'; no jms:queue: prefix, no options)");
+    }
+
+    @Test
+    void aWorkerWithANonNumericConsumerCountStopsStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("worker-consumers.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: inbound-worker
+                    routeId: extra-worker
+                    parameters:
+                      - {name: queue, value: chatops.extra}
+                      - {name: bean, value: mackerelInbound}
+                      - {name: method, value: accept}
+                      - {name: concurrentConsumers, value: four}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .isEqualTo(file + " line 3: templatedRoute extra-worker (inbound-worker) parameter 'concurrentConsumers' is 'four': "
+                        + "expected a number from 1 to 64");
+    }
+
+    @Test
+    void aWorkerForABeanThatDoesNotExistStopsStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("worker-bean.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: inbound-worker
+                    routeId: extra-worker
+                    parameters:
+                      - {name: queue, value: chatops.extra}
+                      - {name: bean, value: extraWork}
+                      - {name: method, value: run}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .isEqualTo(file + " line 3: templatedRoute extra-worker (inbound-worker) parameter 'bean' is 'extraWork': "
+                        + "expected the name of a bean that does the work");
+    }
+
+    private static Path routeFile(String name, String yaml) throws IOException {
+        Path file = Files.createTempDirectory(Path.of("target"), "routes-").resolve(name);
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static String withRoutes(Path file) {
+        return "camel.main.routes-include-pattern=file:routes/**/*.camel.yaml,file:" + file;
+    }
+
     /** Starts the hub with these settings, expects it to fail, and returns the one-line description it logged. */
     private static String startupFailure(CapturedOutput output, Map<String, Object> environmentVariables, String... properties) {
         Path dataDir;
