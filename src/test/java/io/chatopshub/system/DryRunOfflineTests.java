@@ -64,7 +64,7 @@ class DryRunOfflineTests {
                     {"event":"alert","host":{"name":"web-01","url":"https://mackerel.io/orgs/acme/hosts/h1"},
                      "alert":{"id":"2bjOFF","url":"https://mackerel.io/orgs/acme/alerts/2bjOFF","status":"critical","isOpen":true,
                      "monitorName":"CPU usage","openedAt":1763700000,"statusChangedAt":1763700000}}""", false))
-                    .isEqualTo(200);
+                    .isEqualTo(202);
             assertThat(hub.post("/hooks/deploy-result", "application/x-www-form-urlencoded", form(Map.of("token",
                     "dev-webhook-token", "source", "gitlab", "result", "success", "channel", "C0DEV", "timestamp", THREAD,
                     "url", "https://gitlab.example.com/acme/web/-/pipelines/77", "pipeline", "77")), false))
@@ -76,7 +76,7 @@ class DryRunOfflineTests {
                     .contains("DRY-RUN gitlab POST")
                     .contains("DRY-RUN slack chat.postMessage channel=C0DEV thread_ts=" + THREAD)
                     .contains("DRY-RUN azure")
-                    .contains("DRY-RUN slack response_url payload={\"replace_original\":true,\"text\":\"<@U0DEV> chose *A*.\"}")
+                    .containsPattern("DRY-RUN slack response_url payload=\\{.*\"text\":\"<@U0DEV> chose \\*A\\*\\.\"")
                     .contains("DRY-RUN backlog POST /api/v2/issues")
                     .contains("DRY-RUN slack chat.postMessage channel=C0ALERTS")
                     .contains("DRY-RUN slack reactions.add channel=C0DEV timestamp=" + THREAD));
@@ -114,7 +114,7 @@ class DryRunOfflineTests {
     private static String slackEvent(String eventId, String text) {
         return """
                 {"token":"x","team_id":"T0DEV","api_app_id":"A0DEV","type":"event_callback","event_id":"%s",
-                 "event_time":%d,"event":{"type":"app_mention","user":"U0DEV","text":"%s","ts":"%s","channel":"C0DEV",
+                 "event_time":%d,"event":{"type":"app_mention","user":"U0DEV","team":"T0DEV","user_team":"T0DEV","text":"%s","ts":"%s","channel":"C0DEV",
                  "event_ts":"%s"}}""".formatted(eventId, Instant.now().getEpochSecond(), text, THREAD, THREAD);
     }
 

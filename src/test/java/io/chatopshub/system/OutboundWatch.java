@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * and {@code InetAddress} lookups), so no client library can go around it: the Slack SDK's OkHttp,
  * the JDK HttpClient, Spring's RestClient, camel-http's Apache client and the AWS SDK all open
  * their sockets through these. Everything is allowed; only connections to this machine are left
- * out of the file.
+ * out of the file: loopback, the wildcard address and this machine's own addresses.
  *
  * <p>Run as {@code java -Djava.security.manager=allow -Dchatops.test.outbound-log=<file>
  * io.chatopshub.system.OutboundWatch <main class> <args…>}.
@@ -38,8 +38,14 @@ public final class OutboundWatch extends SecurityManager {
     public static void main(String[] args) throws Exception {
         Path log = Path.of(System.getProperty("chatops.test.outbound-log"));
         Files.writeString(log, "", StandardCharsets.UTF_8);
-        Set<String> local = Set.of("localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "0.0.0.0",
-                System.getProperty("chatops.test.local-host-name", "localhost"));
+        Set<String> local = new java.util.HashSet<>(Set.of("localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "0.0.0.0",
+                "0:0:0:0:0:0:0:0", "::", System.getProperty("chatops.test.local-host-name", "localhost")));
+        // this machine's own addresses (Tomcat wakes its acceptor through one when it stops)
+        for (var network : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var address : java.util.Collections.list(network.getInetAddresses())) {
+                local.add(address.getHostAddress().replaceFirst("%.*$", ""));
+            }
+        }
         System.setSecurityManager(new OutboundWatch(log, local));
         Class.forName(args[0]).getMethod("main", String[].class).invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
     }
@@ -65,7 +71,8 @@ public final class OutboundWatch extends SecurityManager {
     }
 
     private void record(String host, int port) {
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String bare = (host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host)
+                .replaceFirst("%.*$", "");
         if (local.contains(bare) || bare.startsWith("127.") || WRITING.get()) {
             return;
         }
