@@ -60,6 +60,14 @@ class DryRunOfflineTests {
                      "trigger_id":"1.2.press","response_url":"https://hooks.slack.com/actions/T0DEV/2/offline",
                      "actions":[{"action_id":"test.choose.a","block_id":"test","value":"a","type":"button","action_ts":"1795261020.1"}]}
                     """.formatted(THREAD))), true)).isEqualTo(200);
+            // a refused press (Cancel of a job the hub does not follow) is answered through its response_url too
+            assertThat(hub.post("/slack/interactions", "application/x-www-form-urlencoded", form(Map.of("payload", """
+                    {"type":"block_actions","user":{"id":"U0OTHER","username":"other"},"team":{"id":"T0DEV"},
+                     "channel":{"id":"C0DEV"},"container":{"type":"message","message_ts":"%s","channel_id":"C0DEV"},
+                     "trigger_id":"1.2.cancel","response_url":"https://hooks.slack.com/actions/T0DEV/3/refused",
+                     "actions":[{"action_id":"runbook.cancel","block_id":"b","value":"00000000-0000-0000-0000-0000000000ff",
+                     "type":"button","action_ts":"1795261021.1"}]}
+                    """.formatted(THREAD))), true)).isEqualTo(200);
             assertThat(hub.post("/hooks/mackerel?token=dev-mackerel-token", "application/json", """
                     {"event":"alert","host":{"name":"web-01","url":"https://mackerel.io/orgs/acme/hosts/h1"},
                      "alert":{"id":"2bjOFF","url":"https://mackerel.io/orgs/acme/alerts/2bjOFF","status":"critical","isOpen":true,
@@ -77,6 +85,7 @@ class DryRunOfflineTests {
                     .contains("DRY-RUN slack chat.postMessage channel=C0DEV thread_ts=" + THREAD)
                     .contains("DRY-RUN azure")
                     .containsPattern("DRY-RUN slack response_url payload=\\{.*\"text\":\"<@U0DEV> chose \\*A\\*\\.\"")
+                    .containsPattern("DRY-RUN slack response_url payload=.*:no_entry: The hub no longer follows this job")
                     .contains("DRY-RUN backlog POST /api/v2/issues")
                     .contains("DRY-RUN slack chat.postMessage channel=C0ALERTS")
                     .contains("DRY-RUN slack reactions.add channel=C0DEV timestamp=" + THREAD));
