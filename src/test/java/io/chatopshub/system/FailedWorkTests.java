@@ -98,6 +98,29 @@ class FailedWorkTests extends HubIntegrationTest {
         assertThat(deadLetters.getDepth()).isZero();
     }
 
+    @Test
+    void anOperatorReplaysFromSlackAndTheReplayedWorkRunsAgainRecordingWhoReplayedIt() {
+        postMention("Ev0BOOM3", "U0ALICE", "1700000105.000100", "boom once more");
+        await().atMost(Duration.ofSeconds(15)).until(() -> deadLetters.getDepth() == 1);
+        String reference = deadLetters.entries(1).get(0).id();
+        resetSlack();
+
+        postMention("Ev0DLQREPLAY", "U0OPS", "1700000106.000100", "dlq replay " + reference);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("thread_ts", equalTo("1700000106.000100")).withFormParam("text", containing("Replayed"))
+                .withFormParam("text", containing(reference)).withFormParam("text", containing("U0OPS"))));
+        // the route still has its bug: the replayed mention runs again, fails again and Alice is told again
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("thread_ts", equalTo("1700000105.000100"))
+                .withFormParam("text", containing("sorry, that did not work"))));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters.entries(10)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.id()).isNotEqualTo(reference);
+                    assertThat(e.origin()).isEqualTo("chatops.slack.events");
+                    assertThat(e.replayedBy()).isEqualTo("U0OPS");
+                }));
+    }
+
     private void postMention(String eventId, String user, String ts, String text) {
         try {
             assertThat(postSlackEvent(eventCallback(eventId, mention(user, "C0OPS", ts, text))).statusCode()).isEqualTo(200);
