@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * out of the file: loopback, the wildcard address and this machine's own addresses.
  *
  * <p>Run as {@code java -Djava.security.manager=allow -Dchatops.test.outbound-log=<file>
- * io.chatopshub.system.OutboundWatch <main class> <args…>}.
+ * io.chatopshub.system.OutboundWatch <main class> <args…>}. The hook is deprecated and gone from
+ * JDK 24 on; the project builds on JDK 17, where it is complete. Should the build move past 23,
+ * JFR's {@code jdk.SocketConnect} event (JDK 22+) records the same connections.
  */
 public final class OutboundWatch extends SecurityManager {
 
