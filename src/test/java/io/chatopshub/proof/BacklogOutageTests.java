@@ -77,7 +77,7 @@ class BacklogOutageTests extends AlertsHubTest {
 
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> closedKeys().size() == INCIDENTS);
-        Thread.sleep(3000);
+        awaitHubSettled();
 
         Map<String, List<String>> issuesById = createdIssues().entrySet().stream()
                 .collect(Collectors.groupingBy(Map.Entry::getValue, Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
