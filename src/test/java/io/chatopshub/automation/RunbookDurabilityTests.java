@@ -105,8 +105,8 @@ class RunbookDurabilityTests extends HubIntegrationTest {
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update"))
                 .withFormParam("text", equalTo(":runner: Restart-WebApp: Running"))
                 .withFormParam("blocks", containing("stopped watching this job after 2 seconds")));
-        awaitHubSettled();
         int polls = polls(jobName);
+        awaitHubSettled();
         assertThat(polls(jobName)).as("no polls after giving up").isEqualTo(polls);
         azure.arm.verify(0, getRequestedFor(urlEqualTo(AzureStubs.outputUrl(jobName))));
     }
