@@ -22,12 +22,15 @@ import java.util.stream.Collectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.HubSettled;
 
 /**
  * A whole hub on a random port with its embedded broker and store in a fresh directory, and
@@ -51,6 +54,9 @@ public abstract class HubIntegrationTest {
     @LocalServerPort
     protected int port;
 
+    @Autowired
+    private ApplicationContext hubUnderTest;
+
     @DynamicPropertySource
     static void hubProperties(DynamicPropertyRegistry registry) throws IOException {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "hub-test-");
@@ -73,6 +79,19 @@ public abstract class HubIntegrationTest {
         slackApi.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/api/reactions\\.add"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
         slackApi.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/response/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+    }
+
+    /**
+     * Waits until the hub has finished every piece of work it was given (see {@link HubSettled}),
+     * so that "exactly once" and "nothing" can be asserted right after.
+     */
+    protected void awaitHubSettled() {
+        HubSettled.await(hubUnderTest);
+    }
+
+    /** Like {@link #awaitHubSettled()}, for the work on {@code queues} only. */
+    protected void awaitQueuesSettled(String... queues) {
+        HubSettled.awaitQueues(hubUnderTest, HubSettled.DEFAULT_WAIT, queues);
     }
 
     protected String baseUrl() {

@@ -9,16 +9,23 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The hub as a real JVM, started from the jar {@code mvn package} built, so crash tests can kill
  * it with SIGKILL and start it again on the same data directory.
  */
 public final class HubProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> command;
     private final Path log;
@@ -67,7 +74,13 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the JVM (appending to the log) and waits until readiness says UP. */
+    /**
+     * Starts the JVM (appending to the log) and waits until readiness says UP.
+     *
+     * <p>Readiness is asked every 250 ms: another process cannot tell this one when it is ready,
+     * and its readiness endpoint is what a load balancer asks too. The wait ends at once when the
+     * process exits.
+     */
     public HubProcess start(Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());
         var builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -75,23 +88,63 @@ public final class HubProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("hub exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                var response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return this;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
+        try {
+            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("hub exited with " + process.exitValue() + "; see " + log);
+                        }
+                        return ready(http);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("hub not ready within " + timeout + "; see " + log);
         }
-        throw new IllegalStateException("hub not ready within " + timeout + "; see " + log);
+        return this;
+    }
+
+    private boolean ready(HttpClient http) throws InterruptedException {
+        try {
+            var response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /**
+     * The delivery lines the hub logged so far (logger {@code io.chatopshub.Delivery}, plain or
+     * JSON), each as its fields: route, delivery_id, outcome, attempt, ...
+     */
+    public List<Map<String, String>> deliveries() throws IOException {
+        List<Map<String, String>> deliveries = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String message;
+            if (line.startsWith("{") && line.contains("\"io.chatopshub.Delivery\"")) {
+                message = JSON.readTree(line).path("message").asText();
+            } else if (line.contains(" io.chatopshub.Delivery ") && line.contains(" : delivery ")) {
+                message = line.substring(line.indexOf(" : delivery ") + 3);
+            } else {
+                continue;
+            }
+            Map<String, String> fields = new HashMap<>();
+            for (String token : message.split(" ")) {
+                int eq = token.indexOf('=');
+                if (eq > 0) {
+                    fields.put(token.substring(0, eq), token.substring(eq + 1));
+                }
+            }
+            deliveries.add(fields);
+        }
+        return deliveries;
+    }
+
+    /** Waits until the hub has logged that {@code route} ended the delivery {@code deliveryId} with {@code outcome}. */
+    public void awaitDelivery(String route, String deliveryId, String outcome, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100))
+                .alias(route + " logging " + deliveryId + " as " + outcome)
+                .until(() -> deliveries().stream().anyMatch(d -> route.equals(d.get("route"))
+                        && deliveryId.equals(d.get("delivery_id")) && outcome.equals(d.get("outcome"))));
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */

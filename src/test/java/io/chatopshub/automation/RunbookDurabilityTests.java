@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,6 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.chatopshub.ChatopsHubApplication;
 import io.chatopshub.HubIntegrationTest;
 import io.chatopshub.system.Json;
+import io.chatopshub.testing.HubSettled;
 
 /**
  * What rests on delayed broker messages: an approval request expires on time, and a job keeps
@@ -104,7 +106,7 @@ class RunbookDurabilityTests extends HubIntegrationTest {
                 .withFormParam("text", equalTo(":runner: Restart-WebApp: Running"))
                 .withFormParam("blocks", containing("stopped watching this job after 2 seconds")));
         int polls = polls(jobName);
-        Thread.sleep(1000);
+        awaitHubSettled();
         assertThat(polls(jobName)).as("no polls after giving up").isEqualTo(polls);
         azure.arm.verify(0, getRequestedFor(urlEqualTo(AzureStubs.outputUrl(jobName))));
     }
@@ -116,7 +118,9 @@ class RunbookDurabilityTests extends HubIntegrationTest {
         azure.jobGoesThrough(jobName, List.of("Running"), "finished after the restart");
         String[] settings = restartableHub(Files.createTempDirectory(Path.of("target"), "hub-restart-"));
 
+        CamelContext firstCamel;
         try (ConfigurableApplicationContext first = startHub(settings)) {
+            firstCamel = first.getBean(CamelContext.class);
             String body = form(fields);
             var answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
                             + first.getEnvironment().getProperty("local.server.port") + "/slack/commands"))
@@ -129,9 +133,9 @@ class RunbookDurabilityTests extends HubIntegrationTest {
                     postRequestedFor(urlPathEqualTo("/api/chat.update")).withFormParam("text", equalTo(":runner: Restart-WebApp: Running"))));
         }
 
+        // the job's next poll waits in the stopped hub's journal; nothing of that hub runs any more
+        assertThat(firstCamel.isStopped()).isTrue();
         int pollsBefore = polls(jobName);
-        Thread.sleep(1000);
-        assertThat(polls(jobName)).as("no polls while no hub runs").isEqualTo(pollsBefore);
         azure.arm.stubFor(get(urlEqualTo(AzureStubs.jobUrl(jobName))).atPriority(1).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(AzureStubs.job(jobName, "Completed"))));
 
@@ -140,8 +144,10 @@ class RunbookDurabilityTests extends HubIntegrationTest {
                     postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                             .withFormParam("thread_ts", equalTo(RunbookFlowTests.MESSAGE_TS))
                             .withFormParam("blocks", containing("finished after the restart"))));
-            Thread.sleep(1000);
+            HubSettled.await(second);
         }
+
+        assertThat(polls(jobName) - pollsBefore).as("one poll, by the second hub, after the first one stopped").isEqualTo(1);
 
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update"))
                 .withFormParam("text", equalTo(":white_check_mark: Restart-WebApp: Completed")));

@@ -180,7 +180,7 @@ class RunbookFlowTests extends HubIntegrationTest {
         for (var fields : List.of(channel, user, unknown, parameter, malformed)) {
             assertThat(auditEvents(fields.get("trigger_id"))).containsExactly("REFUSED");
         }
-        Thread.sleep(500);
+        awaitRunbookStartsSettled();
         assertThat(azure.arm.getAllServeEvents()).isEmpty();
         assertThat(azure.entra.getAllServeEvents()).isEmpty();
         slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
@@ -275,7 +275,7 @@ class RunbookFlowTests extends HubIntegrationTest {
                         .withFormParam("text", containing("AuthorizationFailed"))));
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.update"))
                 .withFormParam("text", equalTo(":x: Restart-WebApp: not started")));
-        Thread.sleep(1500);
+        awaitRunbookStartsSettled();
         azure.arm.verify(1, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(jobName))));
         assertThat(azure.arm.getAllServeEvents()).hasSize(1);
         assertThat(auditEvents(fields.get("trigger_id"))).containsExactly("FAILED", "ALLOWED");
@@ -356,7 +356,7 @@ class RunbookFlowTests extends HubIntegrationTest {
         producer.sendBodyAndHeaders("jms:queue:chatops.automation.runbooks", StateJson.write(request), headers);
         producer.sendBodyAndHeaders("jms:queue:chatops.automation.runbooks", StateJson.write(request), headers);
         awaitOutputPosted();
-        Thread.sleep(1000);
+        awaitRunbookStartsSettled();
 
         azure.arm.verify(1, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(request.jobName()))));
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("thread_ts", absent()));
@@ -398,6 +398,14 @@ class RunbookFlowTests extends HubIntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * Waits until the hub has finished every run and approval request queued so far, retries
+     * included. Job polls are left out: other tests leave jobs the hub keeps following.
+     */
+    private void awaitRunbookStartsSettled() {
+        awaitQueuesSettled("chatops.automation.runbooks");
     }
 
     private void awaitOutputPosted() {

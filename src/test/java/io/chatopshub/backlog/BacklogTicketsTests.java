@@ -17,6 +17,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,6 +34,7 @@ import io.chatopshub.testing.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -343,7 +345,9 @@ class BacklogTicketsTests {
         try {
             Future<TicketOutcome> slow = pool.submit(() -> tickets.handle(warning));
             // while Backlog is slow to search, the claim runs out and another worker takes it
-            Thread.sleep(500);
+            await().atMost(Duration.ofSeconds(5)).until(() -> backlog.countRequestsMatching(
+                    getRequestedFor(urlPathEqualTo("/api/v2/issues")).build()).getCount() == 1);
+            assertThat(slow).isNotDone();
             clock.advance(BacklogTickets.CLAIM_TTL.plusSeconds(1));
             assertThat(store.claim(key, BacklogTickets.CREATING + "|node-9/life-1", BacklogTickets.CLAIM_TTL)).isTrue();
 

@@ -169,7 +169,7 @@ class CloudwatchAlertsTests extends AlertsHubTest {
                     .withQueryParam("TopicArn", equalTo(TOPIC))
                     .withQueryParam("Token", equalTo("99c1d6b2ec5ad3f0f1b2c3d4e5f60718293a4b5c")));
         });
-        Thread.sleep(1500);
+        awaitHubSettled();
         snsApi.verify(3, getRequestedFor(urlPathEqualTo("/")));
         assertThat(slackApi.getAllServeEvents()).isEmpty();
         assertThat(backlogApi.getAllServeEvents()).isEmpty();
@@ -207,7 +207,7 @@ class CloudwatchAlertsTests extends AlertsHubTest {
                 Map.of("x-amz-sns-rawdelivery", "true"));
         assertRefused(bareRaw, 400);
 
-        Thread.sleep(2000);
+        awaitHubSettled();
         assertThat(slackApi.getAllServeEvents()).isEmpty();
         assertThat(backlogApi.getAllServeEvents()).isEmpty();
         snsApi.verify(0, getRequestedFor(urlPathEqualTo("/cert.txt")));

@@ -95,6 +95,16 @@ abstract class GitlabHubTest extends HubIntegrationTest {
         }
     }
 
+    /**
+     * Waits until the hub has finished with every Slack event, release request and pipeline result
+     * it was given (retries and redeliveries included); release approvals waiting for their expiry
+     * may stay scheduled, so that one test's approval does not hold up the next test.
+     */
+    void awaitReleaseWorkSettled() {
+        awaitQueuesSettled("chatops.slack.events", "chatops.slack.interactions", ReleaseMentions.QUEUE,
+                "chatops.gitlab.results");
+    }
+
     @BeforeEach
     void resetGitlab() {
         gitlabApi.resetAll();

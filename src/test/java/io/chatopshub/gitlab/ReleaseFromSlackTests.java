@@ -165,7 +165,7 @@ class ReleaseFromSlackTests extends GitlabHubTest {
                         + " is wrong or was revoked. An operator needs to set a new one in"
                         + " chatops.gitlab.deploy-targets."))));
         slackApi.verify(1, reaction("C0REFUSE", "1700000106.000100", "x"));
-        Thread.sleep(1500);
+        awaitReleaseWorkSettled();
         gitlabApi.verify(1, postRequestedFor(urlEqualTo(trigger("1004"))));
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
@@ -180,7 +180,7 @@ class ReleaseFromSlackTests extends GitlabHubTest {
 
         await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, reply("C0BADREF", "1700000107.000100")
                 .withFormParam("text", equalTo("Could not release web: GitLab refused ref `main`: Reference not found."))));
-        Thread.sleep(1500);
+        awaitReleaseWorkSettled();
         gitlabApi.verify(1, postRequestedFor(urlEqualTo(trigger("1005"))));
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
@@ -213,7 +213,7 @@ class ReleaseFromSlackTests extends GitlabHubTest {
                         + " started. Please ask again later."))));
         await().atMost(WAIT).untilAsserted(() -> assertThat(deadLetters.list(100))
                 .anySatisfy(line -> assertThat(line).contains("delivery=slack:event:Ev0GIVEUP1")));
-        Thread.sleep(500);
+        awaitReleaseWorkSettled();
         slackApi.verify(1, reply("C0GIVEUP", "1700000109.000100"));
         slackApi.verify(1, reaction("C0GIVEUP", "1700000109.000100", "x"));
         // five attempts per delivery (outboundRetry), two deliveries (QuickReleaseRedelivery), then the DLQ

@@ -74,7 +74,7 @@ class ReleaseResultTests extends GitlabHubTest {
                 "Pipeline #987654 for web on main succeeded in 3 min 12 s: "
                         + "https://gitlab.example.com/acme/web/-/pipelines/987654")));
         slackApi.verify(1, reaction("C0HOOK1", "1700000201.000100", "white_check_mark"));
-        Thread.sleep(1000);
+        awaitReleaseWorkSettled();
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
 
@@ -104,7 +104,7 @@ class ReleaseResultTests extends GitlabHubTest {
         await().atMost(WAIT).untilAsserted(() -> slackApi.verify(1, reply("C0HOOK3", "1700000203.000100",
                 "Pipeline #987654 for web on main was canceled in 3 min 12 s: "
                         + "https://gitlab.example.com/acme/web/-/pipelines/987654")));
-        Thread.sleep(500);
+        awaitReleaseWorkSettled();
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
 
@@ -121,7 +121,7 @@ class ReleaseResultTests extends GitlabHubTest {
             assertThat(Json.readObject((String) response.body()).path("error").asText()).isNotBlank();
             assertThat((String) response.body()).doesNotContain(WEBHOOK_TOKEN);
         }
-        Thread.sleep(1000);
+        awaitReleaseWorkSettled();
         slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
     }
 
@@ -160,7 +160,7 @@ class ReleaseResultTests extends GitlabHubTest {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(badResult.statusCode()).isEqualTo(400);
         assertThat(Json.readObject(badResult.body()).path("error").asText()).isNotBlank();
-        Thread.sleep(1000);
+        awaitReleaseWorkSettled();
         slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
     }
 

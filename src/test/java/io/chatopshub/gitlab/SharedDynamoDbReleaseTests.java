@@ -28,6 +28,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.chatopshub.ChatopsHubApplication;
 import io.chatopshub.dedup.Dynalite;
 import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.HubSettled;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,7 +155,8 @@ class SharedDynamoDbReleaseTests {
                         .withFormParam("thread_ts", equalTo("1700000301.000100"))
                         .withFormParam("text", equalTo("Pipeline #2001001 started for shop on main: "
                                 + "https://gitlab.example.com/ops/shop/-/pipelines/2001001"))));
-        Thread.sleep(1500);
+        HubSettled.await(hubA);
+        HubSettled.await(hubB);
         assertThat(triggers("Ev0SHARED1")).isEqualTo(1);
         slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                 .withFormParam("thread_ts", equalTo("1700000301.000100")));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,6 +40,7 @@ class OpsMetersTests {
         var calls = new AtomicInteger();
         var hang = new CountDownLatch(1);
         var answer = new AtomicReference<Health>(Health.up().build());
+        var lateAnswerGiven = new CountDownLatch(1);
         var indicator = new BrokerHealthIndicator(() -> {
             calls.incrementAndGet();
             if (answer.get() == null) {
@@ -47,6 +49,7 @@ class OpsMetersTests {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                lateAnswerGiven.countDown();
                 return Health.down().withDetail("reason", "late").build();
             }
             return answer.get();
@@ -68,7 +71,7 @@ class OpsMetersTests {
 
             hang.countDown();
             answer.set(Health.up().build());
-            Thread.sleep(200);
+            assertThat(lateAnswerGiven.await(5, TimeUnit.SECONDS)).as("the hung check returned").isTrue();
             clock.advance(Duration.ofSeconds(2));
             assertThat(indicator.health().getStatus()).as("the late answer, already stale").isEqualTo(Status.DOWN);
             clock.advance(Duration.ofSeconds(2));

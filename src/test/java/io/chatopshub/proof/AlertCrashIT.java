@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,11 +142,23 @@ class AlertCrashIT {
         // whose creation the kill interrupted, without waiting for those claims to expire
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(issueIdsByAlert().keySet()).containsAll(acceptedBeforeKill));
-        Thread.sleep(5000);
+        // every accepted alert's Backlog delivery has ended (a copy the kill left unacknowledged is
+        // delivered again after the restart and ends too), so any second issue would exist by now
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(backlogDeliveriesEnded()).containsAll(acceptedBeforeKill));
 
         Map<String, List<String>> byAlert = issueIdsByAlert();
         assertThat(byAlert).allSatisfy((id, keys) -> assertThat(keys).as("issues of %s", id).hasSize(1));
         assertThat(byAlert.keySet()).containsAll(acceptedBeforeKill);
+    }
+
+    /** The alert ids whose delivery to the Backlog pipeline the hub logged as ended (done or dead-lettered). */
+    private Set<String> backlogDeliveriesEnded() throws IOException {
+        return hub.deliveries().stream()
+                .filter(d -> "alerts-mackerel-to-backlog".equals(d.get("route")))
+                .filter(d -> "done".equals(d.get("outcome")) || "dead-lettered".equals(d.get("outcome")))
+                .map(d -> d.get("delivery_id").split(":")[1])
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private int send(String body) {

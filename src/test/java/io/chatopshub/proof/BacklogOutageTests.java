@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,24 +25,32 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import io.chatopshub.alerts.AlertsHubTest;
 import io.chatopshub.system.Json;
 
 /**
- * Backlog down for 30 seconds in the middle of a burst of Mackerel alerts: everything accepted
- * before, during and after the outage ends up in Backlog, each incident with exactly one issue,
- * closed exactly once when it recovers.
+ * Backlog down in the middle of a burst of Mackerel alerts, for longer than the hub's in-process
+ * retries: everything accepted before, during and after the outage ends up in Backlog, each
+ * incident with exactly one issue, closed exactly once when it recovers. The outage ends once the
+ * hub has handed an alert back to the broker for a later delivery, the event that shows the
+ * outage outlasted every retry in the worker.
  */
 class BacklogOutageTests extends AlertsHubTest {
 
     private static final int INCIDENTS = 30;
-    private static final Duration OUTAGE = Duration.ofSeconds(30);
+    private static final String BACKLOG_PIPELINE = "alerts-mackerel-to-backlog";
     private static final Pattern ALERT_ID = Pattern.compile("Alert ID: (\\S+)");
 
+    @Autowired
+    CamelContext camel;
+
     @Test
-    void aThirtySecondOutageInTheMiddleOfABurstOpensAndClosesEveryIssueExactlyOnce() throws Exception {
+    void anOutageLongerThanTheRetriesInTheMiddleOfABurstOpensAndClosesEveryIssueExactlyOnce() throws Exception {
         List<String> ids = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < INCIDENTS; i++) {
@@ -52,8 +62,7 @@ class BacklogOutageTests extends AlertsHubTest {
             bodies.add(notification(id, "ok", 1795256100L));
         }
 
-        Thread outage = new Thread(this::outageAfterFiveIssues);
-        outage.start();
+        var outage = CompletableFuture.runAsync(this::outageAfterFiveIssues);
         ExecutorService senders = Executors.newFixedThreadPool(4);
         try {
             List<Future<Integer>> answers = new ArrayList<>();
@@ -73,11 +82,11 @@ class BacklogOutageTests extends AlertsHubTest {
         } finally {
             senders.shutdown();
         }
-        outage.join();
+        outage.get();
 
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> closedKeys().size() == INCIDENTS);
-        Thread.sleep(3000);
+        awaitHubSettled();
 
         Map<String, List<String>> issuesById = createdIssues().entrySet().stream()
                 .collect(Collectors.groupingBy(Map.Entry::getValue, Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
@@ -90,17 +99,20 @@ class BacklogOutageTests extends AlertsHubTest {
                 .filteredOn(e -> e.getResponse().getStatus() == 503).isNotEmpty();
     }
 
-    /** Backlog answers 503 to every call for 30 seconds once five issues exist. */
+    /**
+     * Backlog answers 503 to every call once five issues exist, until the Backlog pipeline's worker
+     * has failed an alert after its last in-process retry (handed back to the broker).
+     */
     private void outageAfterFiveIssues() {
         await().atMost(Duration.ofSeconds(60)).until(() -> createdIssues().size() >= 5);
+        NotifyBuilder handedBack = new NotifyBuilder(camel).fromRoute(BACKLOG_PIPELINE).whenFailed(1).create();
         var down = backlogApi.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
                 .willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
         try {
-            Thread.sleep(OUTAGE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            assertThat(handedBack.matches(120, TimeUnit.SECONDS)).as("an alert handed back to the broker").isTrue();
+        } finally {
+            backlogApi.removeStub(down);
         }
-        backlogApi.removeStub(down);
     }
 
     private static String notification(String id, String status, long changedAt) {

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Clock;
@@ -57,7 +58,8 @@ class SlackClientRateLimitRaceTests {
                         .withBody("{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.1\"}")));
 
         var first = CompletableFuture.runAsync(() -> client.postMessage("C1", null, "first", null));
-        Thread.sleep(100);
+        // the first post is on its way: Slack has it and holds its 429 for 300 ms
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.getAllServeEvents().size() == 1);
         // takes the next slot of C1, one second after the first post, while the 429 is on its way
         var second = CompletableFuture.runAsync(() -> client.postMessage("C1", null, "second", null));
         CompletableFuture.allOf(first, second).get();

@@ -58,7 +58,7 @@ class SlackConversationTests extends HubIntegrationTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))));
-        Thread.sleep(1500);
+        awaitHubSettled();
         slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
 
@@ -92,7 +92,7 @@ class SlackConversationTests extends HubIntegrationTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("text", equalTo("You said: hi"))));
-        Thread.sleep(500);
+        awaitHubSettled();
         slackApi.verify(1, postRequestedFor(urlPathMatching("/api/.*")));
     }
 
@@ -122,7 +122,7 @@ class SlackConversationTests extends HubIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
                 postRequestedFor(urlPathEqualTo(path)).withRequestBody(
                         equalToJson("{\"replace_original\":true,\"text\":\"<@U0ALICE> chose *B*.\"}"))));
-        Thread.sleep(1000);
+        awaitHubSettled();
         slackApi.verify(1, postRequestedFor(urlPathEqualTo(path)));
     }
 
@@ -150,7 +150,7 @@ class SlackConversationTests extends HubIntegrationTest {
     void aWellFormedEventOfAnUnknownKindIsAcceptedAndIgnored() throws Exception {
         var response = postSlackEvent("{\"type\":\"app_rate_limited\",\"team_id\":\"T0123456\",\"minute_rate_limited\":1518467820,\"api_app_id\":\"A0123\"}");
         assertThat(response.statusCode()).isEqualTo(200);
-        Thread.sleep(500);
+        awaitHubSettled();
         slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
     }
 

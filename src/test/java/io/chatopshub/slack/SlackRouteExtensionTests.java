@@ -140,7 +140,7 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
         postSlackEvent(eventCallback("Ev0QUIET1", mention("U0ALICE", "C0OPS", "1700000104.000100", "quiet please")));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> exchangesOf("slack-mention-quiet") - before == 1);
-        Thread.sleep(500);
+        awaitHubSettled();
         slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
 

@@ -71,7 +71,7 @@ class DeadLetterQueueTests extends HubIntegrationTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 slackApi.verify(3, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))));
-        Thread.sleep(1500);
+        awaitHubSettled();
         slackApi.verify(3, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
         assertThat(deadLetters.getDepth()).isZero();
     }

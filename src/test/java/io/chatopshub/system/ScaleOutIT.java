@@ -65,6 +65,7 @@ import io.chatopshub.automation.AzureStubs;
 import io.chatopshub.automation.JobNames;
 import io.chatopshub.dedup.Dynalite;
 import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.HubSettled;
 
 /**
  * Two hub processes behind one (imaginary) load balancer, sharing an external ActiveMQ Artemis
@@ -164,7 +165,7 @@ class ScaleOutIT {
                         .withFormParam("channel", equalTo("D0SPLIT" + i)));
             }
         });
-        Thread.sleep(4000);
+        HubSettled.awaitBrokerDrained(broker.getActiveMQServer(), Duration.ofSeconds(60));
         slack.verify(8, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                 .withFormParam("channel", matching("D0SPLIT.*")));
         // one instance logs in JSON: the delivery lines are objects with the delivery's fields
@@ -196,8 +197,8 @@ class ScaleOutIT {
                 slack.verify(1, outputPosted(fields.get("channel_id")));
             }
         });
-        // a copy of a poll done late, by either instance, would show within a few poll intervals
-        Thread.sleep(3000);
+        // a copy of a poll, by either instance, waits on the shared broker until it is done
+        HubSettled.awaitBrokerDrained(broker.getActiveMQServer(), Duration.ofSeconds(60));
 
         for (int i = 0; i < commands.size(); i++) {
             var fields = commands.get(i);
@@ -263,13 +264,13 @@ class ScaleOutIT {
             slack.verify(1, outputPosted(channel).withFormParam("blocks", containing("finished by the survivor")));
         });
         // the survivor finished work the broker had already handed to the victim (delivered again after its connection died)
-        assertThat(deliveries(survivor)).anySatisfy(delivery -> {
+        assertThat(survivor.deliveries()).anySatisfy(delivery -> {
             assertThat(delivery).containsEntry("route", "slack-handle-events").containsEntry("outcome", "done");
             assertThat(delivery.get("delivery_id")).contains("Ev0KILL");
             assertThat(Integer.parseInt(delivery.get("attempt"))).isGreaterThanOrEqualTo(2);
         });
         // and reported the end of the job the victim had started, once
-        Thread.sleep(2000);
+        HubSettled.awaitBrokerDrained(broker.getActiveMQServer(), Duration.ofSeconds(60));
         assertThat(Files.readString(survivor.log())).contains("job " + jobName + " of runbook Restart-WebApp: Running -> Completed");
         assertThat(updates(channel)).containsExactly(RUNNING, COMPLETED);
         slack.verify(2, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo(channel)));
@@ -470,29 +471,6 @@ class ScaleOutIT {
     }
 
     /** The fields of every delivery line ({@code delivery route=… outcome=…}), whichever format the instance logs in. */
-    private List<Map<String, String>> deliveries(HubProcess hub) throws IOException {
-        List<Map<String, String>> deliveries = new ArrayList<>();
-        for (String line : Files.readAllLines(hub.log())) {
-            String message;
-            if (line.startsWith("{") && line.contains("\"io.chatopshub.Delivery\"")) {
-                message = json.readTree(line).path("message").asText();
-            } else if (line.contains(" io.chatopshub.Delivery ") && line.contains(" : delivery ")) {
-                message = line.substring(line.indexOf(" : delivery ") + 3);
-            } else {
-                continue;
-            }
-            Map<String, String> fields = new HashMap<>();
-            for (String token : message.split(" ")) {
-                int eq = token.indexOf('=');
-                if (eq > 0) {
-                    fields.put(token.substring(0, eq), token.substring(eq + 1));
-                }
-            }
-            deliveries.add(fields);
-        }
-        return deliveries;
-    }
-
     private static String directMessage(String eventId, String channel) {
         return "{\"type\":\"event_callback\",\"team_id\":\"T1\",\"event_id\":\"" + eventId + "\","
                 + "\"authorizations\":[{\"team_id\":\"T1\",\"user_id\":\"U0HUB\",\"is_bot\":true}],"
