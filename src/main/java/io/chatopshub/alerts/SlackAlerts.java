@@ -181,16 +181,16 @@ public class SlackAlerts {
         MessageRef ref = ref(channel, alert);
         boolean openInDigest = ref != null && ref.digestId() != null && ref.alert() != null
                 && (ref.alert().status() != AlertStatus.OK || alert.status() == AlertStatus.OK);
-        if (openInDigest && join(channel, ref.digestId(), slim, queue, false) != Joined.NO_DIGEST) {
+        if (openInDigest && join(channel, ref.digestId(), slim, queue, false, ref) != Joined.NO_DIGEST) {
             return;
         }
         Group group = group(channel);
         String current = group.postingDigest() != null ? group.postingDigest() : group.openDigest();
-        if (current != null && join(channel, current, slim, queue, false) != Joined.NO_DIGEST) {
+        if (current != null && join(channel, current, slim, queue, false, ref) != Joined.NO_DIGEST) {
             return;
         }
         long now = clock.millis();
-        if (group.window() != null && group.window().storm() && joinStorm(channel, group.window(), slim, queue, now)) {
+        if (group.window() != null && group.window().storm() && joinStorm(channel, group.window(), slim, queue, now, ref)) {
             return;
         }
         String stormDigest = UUID.randomUUID().toString();
@@ -219,7 +219,7 @@ public class SlackAlerts {
             return g.withWindow(w.add(slim, properties.groupThreshold(), stormDigest));
         });
         if (outcome.storm != null) {
-            joinStorm(channel, outcome.storm, slim, queue, now);
+            joinStorm(channel, outcome.storm, slim, queue, now, ref);
             return;
         }
         Window window = after.window();
@@ -239,10 +239,10 @@ public class SlackAlerts {
     }
 
     /** An alert during a storm window joins the window's digest; false when that digest is gone. */
-    private boolean joinStorm(String channel, Window window, Alert alert, String queue, long now) {
+    private boolean joinStorm(String channel, Window window, Alert alert, String queue, long now, MessageRef ref) {
         store.claim(digestKey(channel, window.digestId()), GroupingState.write(Digest.unposted(window.digestId())),
                 MESSAGE_TTL);
-        Joined joined = join(channel, window.digestId(), alert, queue, false);
+        Joined joined = join(channel, window.digestId(), alert, queue, false, ref);
         if (joined == Joined.NO_DIGEST) {
             return false;
         }
@@ -259,7 +259,7 @@ public class SlackAlerts {
      */
     private void moveIntoDigest(String channel, Window window, String queue) {
         for (Alert alert : GroupingState.latestPerIncident(window.alerts())) {
-            join(channel, window.digestId(), alert, queue, true);
+            join(channel, window.digestId(), alert, queue, true, null);
         }
     }
 
@@ -270,9 +270,14 @@ public class SlackAlerts {
      * index entry, or a new slot), then the digest's version is bumped, in that order, so an
      * update that reads the version first never marks as shown a change it did not render.
      *
+     * <p>The incident's {@link MessageRef} is written only when it changes what it says of a
+     * digest member (which digest, which status): a repeat of the same status writes nothing more.
+     *
      * @param onlyIfAbsent add the alert only when its incident is not in the digest yet
+     * @param known        the incident's message reference as read before, or null
      */
-    private Joined join(String channel, String digestId, Alert alert, String queue, boolean onlyIfAbsent) {
+    private Joined join(String channel, String digestId, Alert alert, String queue, boolean onlyIfAbsent,
+            MessageRef known) {
         String key = digestKey(channel, digestId);
         Digest digest = digest(key);
         if (digest == null) {
@@ -350,7 +355,9 @@ public class SlackAlerts {
         if (after.posted() && after.dirty() && (planning.planned || outcome.repeated || overdue)) {
             ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, after.refreshAt());
         }
-        if (outcome.changed || outcome.repeated) {
+        boolean refShowsIt = known != null && digestId.equals(known.digestId()) && known.alert() != null
+                && known.alert().status() == alert.status();
+        if ((outcome.changed || outcome.repeated) && !refShowsIt) {
             putRef(channel, new MessageRef(after.channel(), after.ts(), digestId, alert, null));
         }
         return outcome.changed ? Joined.CHANGED : outcome.repeated ? Joined.REPEATED : Joined.UNCHANGED;
