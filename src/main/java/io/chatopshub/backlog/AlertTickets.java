@@ -6,7 +6,6 @@ import io.chatopshub.alerts.AlertJson;
 import io.chatopshub.alerts.AlertPipelines;
 import io.chatopshub.alerts.LastAttempt;
 import io.chatopshub.alerts.TicketLinks;
-import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.TransientFailureException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +43,8 @@ public class AlertTickets {
     private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
     private static final Duration LONGEST_BACKOFF = Duration.ofSeconds(60);
     private static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
+    /** A resume this late was lost; longer than the longest wait. */
+    private static final Duration OVERDUE = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(AlertTickets.class);
 
     /** Sends a copy of a notification to a queue, delivered by the broker at {@code atMillis}. */
@@ -97,8 +98,17 @@ public class AlertTickets {
         Long resumeAt = in.getHeader(AlertHeaders.RESUME, Long.class);
         boolean resumed = waiting.isPresent() && resumeAt != null && resumeAt == waiting.get().resumeAt();
         if (waiting.isPresent() && !resumed) {
-            if (!waiting.get().contains(alert.dedupKey())) {
-                held.put(heldKey, waiting.get().plus(entry(in, alert)));
+            HeldAlerts.Held more = waiting.get().contains(alert.dedupKey()) ? waiting.get()
+                    : waiting.get().plus(entry(in, alert));
+            long now = clock.millis();
+            if (now > more.resumeAt() + OVERDUE.toMillis()) {
+                // its resume message was lost (a broker that lost its journal): take the head up again
+                long at = Math.max(now, more.resumeAt() + 1);
+                more = new HeldAlerts.Held(more.entries(), more.waits(), at);
+                resumer.schedule(queue, more.entries().get(0).body(), resumeHeaders(more.entries().get(0), at), at);
+            }
+            if (more != waiting.get()) {
+                held.put(heldKey, more);
             }
             return;
         }
@@ -121,7 +131,8 @@ public class AlertTickets {
                     .tag("route", String.valueOf(exchange.getFromRouteId())).register(metrics).increment();
             LOG.debug("{} waits {} ms ({}): {}", alert.key(), at - clock.millis(), waits, e.getMessage());
             return;
-        } catch (PermanentFailureException e) {
+        } catch (RuntimeException e) {
+            // refused for good (parked by the route) or failed unexpectedly: the next one goes on
             if (resumed) {
                 takeUpNext(queue, heldKey, before);
             }
