@@ -4,7 +4,6 @@ import io.chatopshub.alerts.Alert;
 import io.chatopshub.alerts.AlertHeaders;
 import io.chatopshub.alerts.AlertJson;
 import io.chatopshub.alerts.AlertPipelines;
-import io.chatopshub.alerts.LastAttempt;
 import io.chatopshub.alerts.TicketLinks;
 import io.chatopshub.system.TransientFailureException;
 import io.micrometer.core.instrument.Counter;
@@ -120,7 +119,8 @@ public class AlertTickets {
             int waits = before.waits() + 1;
             if (waits > MAX_WAITS) {
                 takeUpNext(queue, heldKey, before);
-                throw LastAttempt.givenUp(e);
+                throw new io.chatopshub.system.PermanentFailureException("retries_exhausted",
+                        "gave up after " + MAX_WAITS + " waits: " + e.getMessage());
             }
             long at = Math.max(clock.millis() + wait(e, waits).toMillis(), before.resumeAt() + 1);
             HeldAlerts.Held after = before.waited(at);
