@@ -3,11 +3,16 @@
 # see lib/mackerel-storm.js) sent at full speed over 32 connections into the hub, with WireMock
 # standing in for Backlog and Slack. Reports notifications accepted per second, the time until
 # every issue is opened, commented and closed, the exact counts, and Slack calls per channel.
-#   bench/alert-storm.sh      (ALERTS=1000 CONCURRENCY=32 DELIVERY_TIMEOUT=900 to change)
+# The digest's edits come every chatops.alerts.group-interval (5m by default); the run sets it to
+# GROUP_INTERVAL (20s) so the edits that name the storm's later alerts fall within the run.
+#   bench/alert-storm.sh      (ALERTS=1000 CONCURRENCY=32 DELIVERY_TIMEOUT=900 GROUP_INTERVAL=20s to change;
+#                              HUB_JAVA_OPTS=-XX:StartFlightRecording=filename=storm.jfr for a profile)
 source "$(dirname "$0")/lib/common.sh"
 ALERTS=${ALERTS:-1000}
 CONCURRENCY=${CONCURRENCY:-32}
 DELIVERY_TIMEOUT=${DELIVERY_TIMEOUT:-900}
+GROUP_INTERVAL=${GROUP_INTERVAL:-20s}
+QUIET=$(( ${GROUP_INTERVAL%s} + 20 ))
 TOKEN="storm-mackerel-token-0123456789"
 WIREMOCK_JAR="${WIREMOCK_JAR:-$HOME/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar}"
 [ -f "$WIREMOCK_JAR" ] || { log "WireMock standalone not found at $WIREMOCK_JAR (./mvnw dependency:go-offline)"; exit 1; }
@@ -41,7 +46,7 @@ SLACK_URL="$STUB"
 start_hub "$HUB_PORT" "$WORK/hub-data" "$WORK/hub.log" --chatops.mackerel.webhook-token="$TOKEN" \
   --chatops.backlog.url="$STUB" --chatops.backlog.api-key=storm-backlog-key --chatops.backlog.project-id=10 \
   --chatops.backlog.issue-type-id=20 --chatops.backlog.priority-id=3 --chatops.slack.bot-token=xoxb-storm \
-  --chatops.slack.alert-channel=CALERTS
+  --chatops.slack.alert-channel=CALERTS --chatops.alerts.group-interval="$GROUP_INTERVAL"
 wait_for_ack "http://127.0.0.1:$HUB_PORT" 240 || { tail -50 "$WORK/hub.log"; exit 1; }
 
 node "$BENCH_DIR/lib/mackerel-storm.js" "$ALERTS" "$WORK/storm.jsonl"
@@ -62,10 +67,10 @@ while [ -z "$DELIVERED" ]; do
     sleep 1
   fi
 done
-log "Backlog complete after $DELIVERED s; waiting for Slack to be quiet for 40 s (group-wait 30 s)"
+log "Backlog complete after $DELIVERED s; waiting for Slack to be quiet for $QUIET s (group-interval $GROUP_INTERVAL)"
 QUIET_SINCE=$SECONDS
 LAST=-1
-while [ $((SECONDS - QUIET_SINCE)) -lt 40 ]; do
+while [ $((SECONDS - QUIET_SINCE)) -lt "$QUIET" ]; do
   NOW=$(curl -fs -X POST "$STUB/__admin/requests/count" -d '{"urlPathPattern":"/api/chat\\..*"}' | sed 's/[^0-9]//g')
   [ "$NOW" != "$LAST" ] && QUIET_SINCE=$SECONDS && LAST=$NOW
   sleep 2
@@ -74,7 +79,7 @@ REPORT="$(node "$BENCH_DIR/lib/storm-report.js" "$STUB")"
 RSS_MB=$(( $(rss_kb "$HUB_PID" VmHWM) / 1024 ))
 {
   echo "# bench/alert-storm.sh $(date -Is) on $(nproc) cores, load before $LOAD_BEFORE, after $(load_average)"
-  echo "# $(wc -l <"$WORK/storm.jsonl") Mackerel notifications, $ALERTS alert ids, $CONCURRENCY connections; WireMock for Backlog and Slack"
+  echo "# $(wc -l <"$WORK/storm.jsonl") Mackerel notifications, $ALERTS alert ids, $CONCURRENCY connections; WireMock for Backlog and Slack; group-interval $GROUP_INTERVAL"
   node -e '
     const sent = JSON.parse(process.argv[1]); const r = JSON.parse(process.argv[2]);
     const row = (k, v) => console.log(k.padEnd(44) + String(v));

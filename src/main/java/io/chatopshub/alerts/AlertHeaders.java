@@ -16,6 +16,8 @@ public final class AlertHeaders {
     public static final String TICK = "ChatopsAlertTick";
     /** Which window or digest a timer message is for. */
     public static final String GROUP = "ChatopsAlertGroup";
+    /** On a notification taken up again after a wait: when it was scheduled for (epoch millis). */
+    public static final String RESUME = "ChatopsAlertResume";
     /** The Slack channel of a Slack pipeline. */
     public static final String CHANNEL = "ChatopsSlackChannel";
     /** Filters of a pipeline, set from its template parameters. */

@@ -85,42 +85,44 @@ final class GroupingState {
 
     /**
      * A channel's grouping: the window collecting alerts, alerts decided to be posted one by one,
-     * a digest about to be posted, and the digest new alerts currently join.
+     * a digest decided on and about to be posted, and the digest new alerts currently join.
+     * Digests are referred to by id only: their incidents are entries of their own (see
+     * {@link Digest}), so this document stays small however large a storm grows.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Group(Window window, List<Alert> outbox, List<Alert> pendingDigest, String openDigest) {
+    record Group(Window window, List<Alert> outbox, String postingDigest, String openDigest) {
 
         Group {
             outbox = outbox == null ? List.of() : List.copyOf(outbox);
-            pendingDigest = pendingDigest == null ? List.of() : List.copyOf(pendingDigest);
         }
 
-        static final Group EMPTY = new Group(null, List.of(), List.of(), null);
+        static final Group EMPTY = new Group(null, List.of(), null, null);
 
         Group withWindow(Window w) {
-            return new Group(w, outbox, pendingDigest, openDigest);
+            return new Group(w, outbox, postingDigest, openDigest);
         }
 
         Group withOutbox(List<Alert> o) {
-            return new Group(window, o, pendingDigest, openDigest);
+            return new Group(window, o, postingDigest, openDigest);
         }
 
-        Group withPendingDigest(List<Alert> p) {
-            return new Group(window, outbox, p, openDigest);
+        Group withPostingDigest(String id) {
+            return new Group(window, outbox, id, openDigest);
         }
 
         Group withOpenDigest(String id) {
-            return new Group(window, outbox, pendingDigest, id);
+            return new Group(window, outbox, postingDigest, id);
         }
     }
 
     /**
      * Alerts that arrived since {@code start}. Until it holds more than the threshold it keeps
-     * every notification (each may become a message); once it is a storm it keeps the latest
-     * notification per incident, which is what a digest shows.
+     * every notification (each may become a message). Once it is a storm it names the digest
+     * ({@code digestId}, not posted until the window closes) that later alerts join directly;
+     * {@code alerts} then keeps only the notifications from before, which are moved into it.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Window(long start, boolean storm, List<Alert> alerts) {
+    record Window(long start, boolean storm, List<Alert> alerts, String digestId) {
 
         Window {
             alerts = alerts == null ? List.of() : List.copyOf(alerts);
@@ -130,34 +132,64 @@ final class GroupingState {
             return alerts.stream().anyMatch(a -> a.dedupKey().equals(dedupKey));
         }
 
-        Window add(Alert alert, int threshold) {
-            if (storm) {
-                return new Window(start, true, merge(alerts, alert).incidents());
-            }
+        /** Adds a notification; past the threshold the window becomes a storm feeding {@code stormDigest}. */
+        Window add(Alert alert, int threshold, String stormDigest) {
             List<Alert> more = new ArrayList<>(alerts);
             more.add(alert);
-            if (more.size() <= threshold) {
-                return new Window(start, false, more);
-            }
-            List<Alert> incidents = List.of();
-            for (Alert a : more) {
-                incidents = merge(incidents, a).incidents();
-            }
-            return new Window(start, true, incidents);
+            return new Window(start, more.size() > threshold, more, more.size() > threshold ? stormDigest : null);
         }
     }
 
     /**
-     * One digest message. {@code version} counts changes, {@code shown} the version the message
-     * shows; {@code refreshAt} is when its next update is due (0: none planned).
+     * The latest notification of each incident among {@code alerts}, in order of first arrival.
+     */
+    static List<Alert> latestPerIncident(List<Alert> alerts) {
+        List<Alert> incidents = List.of();
+        for (Alert a : alerts) {
+            incidents = merge(incidents, a).incidents();
+        }
+        return incidents;
+    }
+
+    /**
+     * One digest message. Its incidents are not in this document: each is an entry of its own
+     * (slot {@code 0..size-1}, with an index from incident to slot), so an alert joining a digest
+     * of a thousand incidents writes its own few hundred bytes and bumps {@code version} here,
+     * instead of rewriting every incident. {@code version} counts changes, {@code shown} the
+     * version the message shows; {@code lastUpdate} is 0 until the message is posted;
+     * {@code refreshAt} is when its next update is due (0: none planned).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Digest(String id, String channel, String ts, List<Alert> incidents, long version, long shown,
+    record Digest(String id, String channel, String ts, int size, long version, long shown,
             long lastUpdate, long refreshAt, List<Page> pages) {
 
         Digest {
-            incidents = incidents == null ? List.of() : List.copyOf(incidents);
             pages = pages == null ? List.of() : List.copyOf(pages);
+        }
+
+        static Digest unposted(String id) {
+            return new Digest(id, null, null, 0, 0, 0, 0, 0, List.of());
+        }
+
+        boolean posted() {
+            return lastUpdate > 0;
+        }
+
+        Digest withSize(int s) {
+            return new Digest(id, channel, ts, s, version, shown, lastUpdate, refreshAt, pages);
+        }
+
+        Digest changed(long nextRefresh) {
+            return new Digest(id, channel, ts, size, version + 1, shown, lastUpdate, nextRefresh, pages);
+        }
+
+        Digest withRefreshAt(long at) {
+            return new Digest(id, channel, ts, size, version, shown, lastUpdate, at, pages);
+        }
+
+        Digest shownAt(String postedChannel, String postedTs, long shownVersion, long now, long next, List<Page> shownPages) {
+            return new Digest(id, postedChannel, postedTs, size, version, Math.max(shown, shownVersion), now, next,
+                    shownPages);
         }
 
         Digest withPage(int index, Page page) {
@@ -166,7 +198,7 @@ final class GroupingState {
                 more.add(new Page(null, null));
             }
             more.set(index, page);
-            return new Digest(id, channel, ts, incidents, version, shown, lastUpdate, refreshAt, more);
+            return new Digest(id, channel, ts, size, version, shown, lastUpdate, refreshAt, more);
         }
 
         boolean dirty() {

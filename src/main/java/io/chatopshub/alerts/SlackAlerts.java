@@ -181,43 +181,56 @@ public class SlackAlerts {
         MessageRef ref = ref(channel, alert);
         boolean openInDigest = ref != null && ref.digestId() != null && ref.alert() != null
                 && (ref.alert().status() != AlertStatus.OK || alert.status() == AlertStatus.OK);
-        if (openInDigest && join(channel, ref.digestId(), slim, queue)) {
+        if (openInDigest && join(channel, ref.digestId(), slim, queue, false, ref) != Joined.NO_DIGEST) {
             return;
         }
         Group group = group(channel);
-        if (group.openDigest() != null && group.pendingDigest().isEmpty() && join(channel, group.openDigest(), slim, queue)) {
+        String current = group.postingDigest() != null ? group.postingDigest() : group.openDigest();
+        if (current != null && join(channel, current, slim, queue, false, ref) != Joined.NO_DIGEST) {
             return;
         }
         long now = clock.millis();
+        if (group.window() != null && group.window().storm() && joinStorm(channel, group.window(), slim, queue, now, ref)) {
+            return;
+        }
+        String stormDigest = UUID.randomUUID().toString();
         var outcome = new Object() {
             boolean opened;
             boolean repeated;
+            Window storm;
         };
         Group after = updateGroup(channel, g -> {
             outcome.opened = false;
             outcome.repeated = false;
-            if (!g.pendingDigest().isEmpty()) {
-                var merged = GroupingState.merge(g.pendingDigest(), slim);
-                outcome.repeated = merged.alreadyThere();
-                return merged.changed() ? g.withPendingDigest(merged.incidents()) : g;
-            }
+            outcome.storm = null;
             Window w = g.window();
             if (w == null) {
                 outcome.opened = true;
-                return g.withWindow(new Window(now, false, List.of(slim)));
+                return g.withWindow(new Window(now, false, List.of(slim), null));
+            }
+            if (w.storm()) {
+                outcome.storm = w;
+                return g;
             }
             if (w.contains(slim.dedupKey())) {
                 outcome.repeated = true;
                 return g;
             }
-            return g.withWindow(w.add(slim, properties.groupThreshold()));
+            return g.withWindow(w.add(slim, properties.groupThreshold(), stormDigest));
         });
+        if (outcome.storm != null) {
+            joinStorm(channel, outcome.storm, slim, queue, now, ref);
+            return;
+        }
         Window window = after.window();
         if (window == null) {
-            if (outcome.repeated) {
-                ticks.schedule(queue, AlertHeaders.FLUSH, channel, "-1", now);
-            }
             return;
+        }
+        if (window.storm() && stormDigest.equals(window.digestId())) {
+            store.claim(digestKey(channel, stormDigest), GroupingState.write(Digest.unposted(stormDigest)), MESSAGE_TTL);
+            moveIntoDigest(channel, window, queue);
+            LOG.info("Alert storm in {}: more than {} alerts within {}; they are collected in one digest",
+                    channel, properties.groupThreshold(), properties.groupWait());
         }
         long due = window.start() + properties.groupWait().toMillis();
         if (outcome.opened || outcome.repeated || now > due + properties.groupWait().toMillis()) {
@@ -225,47 +238,142 @@ public class SlackAlerts {
         }
     }
 
-    /** Joins an existing digest; false when there is none by that id. */
-    private boolean join(String channel, String digestId, Alert alert, String queue) {
+    /** An alert during a storm window joins the window's digest; false when that digest is gone. */
+    private boolean joinStorm(String channel, Window window, Alert alert, String queue, long now, MessageRef ref) {
+        store.claim(digestKey(channel, window.digestId()), GroupingState.write(Digest.unposted(window.digestId())),
+                MESSAGE_TTL);
+        Joined joined = join(channel, window.digestId(), alert, queue, false, ref);
+        if (joined == Joined.NO_DIGEST) {
+            return false;
+        }
+        long due = window.start() + properties.groupWait().toMillis();
+        if (joined == Joined.REPEATED || now > due + properties.groupWait().toMillis()) {
+            ticks.schedule(queue, AlertHeaders.FLUSH, channel, Long.toString(window.start()), Math.max(now, due));
+        }
+        return true;
+    }
+
+    /**
+     * Moves the notifications a window collected before it became a storm into its digest: the
+     * latest of each incident, unless the incident is there already (then it came later).
+     */
+    private void moveIntoDigest(String channel, Window window, String queue) {
+        for (Alert alert : GroupingState.latestPerIncident(window.alerts())) {
+            join(channel, window.digestId(), alert, queue, true, null);
+        }
+    }
+
+    private enum Joined { NO_DIGEST, CHANGED, REPEATED, UNCHANGED }
+
+    /**
+     * Joins an existing digest. The incident's own entry is written (its slot, found through the
+     * index entry, or a new slot), then the digest's version is bumped, in that order, so an
+     * update that reads the version first never marks as shown a change it did not render.
+     *
+     * <p>The incident's {@link MessageRef} is written only when it changes what it says of a
+     * digest member (which digest, which status): a repeat of the same status writes nothing more.
+     *
+     * @param onlyIfAbsent add the alert only when its incident is not in the digest yet
+     * @param known        the incident's message reference as read before, or null
+     */
+    private Joined join(String channel, String digestId, Alert alert, String queue, boolean onlyIfAbsent,
+            MessageRef known) {
         String key = digestKey(channel, digestId);
-        long now = clock.millis();
+        Digest digest = digest(key);
+        if (digest == null) {
+            return Joined.NO_DIGEST;
+        }
+        String indexKey = key + ":i:" + GroupingState.incident(alert);
+        Integer slot = store.get(indexKey).map(Integer::valueOf).orElse(null);
+        if (slot == null) {
+            var grown = new Object() {
+                int slot;
+            };
+            Digest after = update(key, Digest.class, d -> {
+                grown.slot = -1;
+                if (d == null || d.size() >= GroupingState.MAX_INCIDENTS) {
+                    return d;
+                }
+                grown.slot = d.size();
+                return d.withSize(d.size() + 1);
+            }, MESSAGE_TTL);
+            if (after == null) {
+                return Joined.NO_DIGEST;
+            }
+            if (grown.slot < 0) {
+                return Joined.UNCHANGED;
+            }
+            if (store.claim(indexKey, Integer.toString(grown.slot), MESSAGE_TTL)) {
+                slot = grown.slot;
+            } else {
+                slot = store.get(indexKey).map(Integer::valueOf).orElse(null);
+                if (slot == null) {
+                    return Joined.UNCHANGED;
+                }
+            }
+        }
         var outcome = new Object() {
             boolean changed;
             boolean repeated;
-            boolean planned;
         };
-        Digest after = update(key, Digest.class, d -> {
+        update(key + ":" + slot, Alert.class, a -> {
             outcome.changed = false;
             outcome.repeated = false;
-            outcome.planned = false;
-            if (d == null) {
-                return null;
+            if (a != null && (onlyIfAbsent || a.dedupKey().equals(alert.dedupKey()))) {
+                outcome.repeated = a.dedupKey().equals(alert.dedupKey());
+                return a;
             }
-            var merged = GroupingState.merge(d.incidents(), alert);
-            outcome.repeated = merged.alreadyThere();
-            if (!merged.changed()) {
-                return d;
+            if (a != null && !GroupingState.isLater(alert, a)) {
+                return a;
             }
             outcome.changed = true;
-            long refreshAt = d.refreshAt();
-            if (refreshAt == 0) {
-                refreshAt = Math.max(now, d.lastUpdate() + properties.groupInterval().toMillis());
-                outcome.planned = true;
-            }
-            return new Digest(d.id(), d.channel(), d.ts(), merged.incidents(), d.version() + 1, d.shown(), d.lastUpdate(),
-                    refreshAt, d.pages());
+            return alert;
         }, MESSAGE_TTL);
-        if (after == null) {
-            return false;
+        long now = clock.millis();
+        var planning = new Object() {
+            boolean planned;
+        };
+        Digest after = digest;
+        if (outcome.changed) {
+            after = update(key, Digest.class, d -> {
+                planning.planned = false;
+                if (d == null) {
+                    return null;
+                }
+                long refreshAt = d.refreshAt();
+                if (d.posted() && refreshAt == 0) {
+                    refreshAt = Math.max(now, d.lastUpdate() + properties.groupInterval().toMillis());
+                    planning.planned = true;
+                }
+                return d.changed(refreshAt);
+            }, MESSAGE_TTL);
+            if (after == null) {
+                return Joined.NO_DIGEST;
+            }
         }
         boolean overdue = after.refreshAt() != 0 && now > after.refreshAt() + properties.groupInterval().toMillis();
-        if (after.dirty() && (outcome.planned || outcome.repeated || overdue)) {
+        if (after.posted() && after.dirty() && (planning.planned || outcome.repeated || overdue)) {
             ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, after.refreshAt());
         }
-        if (outcome.changed || outcome.repeated) {
+        boolean refShowsIt = known != null && digestId.equals(known.digestId()) && known.alert() != null
+                && known.alert().status() == alert.status();
+        if ((outcome.changed || outcome.repeated) && !refShowsIt) {
             putRef(channel, new MessageRef(after.channel(), after.ts(), digestId, alert, null));
         }
-        return true;
+        return outcome.changed ? Joined.CHANGED : outcome.repeated ? Joined.REPEATED : Joined.UNCHANGED;
+    }
+
+    /** The incidents of a digest, in the order they joined it. */
+    private List<Alert> incidents(String key, Digest digest) {
+        List<Alert> incidents = new ArrayList<>(digest.size());
+        for (int slot = 0; slot < digest.size(); slot++) {
+            store.get(key + ":" + slot).map(v -> GroupingState.read(v, Alert.class)).ifPresent(incidents::add);
+        }
+        return incidents;
+    }
+
+    private Digest digest(String key) {
+        return store.get(key).map(v -> GroupingState.read(v, Digest.class)).orElse(null);
     }
 
     void flush(String channel, long windowStart, String queue) {
@@ -273,17 +381,19 @@ public class SlackAlerts {
     }
 
     void flush(String channel, long windowStart, String queue, String routeId) {
+        Window seen = group(channel).window();
+        if (seen != null && seen.start() == windowStart && seen.storm()) {
+            store.claim(digestKey(channel, seen.digestId()), GroupingState.write(Digest.unposted(seen.digestId())),
+                    MESSAGE_TTL);
+            moveIntoDigest(channel, seen, queue);
+        }
         updateGroup(channel, g -> {
             Window w = g.window();
             if (w == null || w.start() != windowStart) {
                 return g;
             }
             if (w.storm()) {
-                List<Alert> pending = g.pendingDigest();
-                for (Alert a : w.alerts()) {
-                    pending = GroupingState.merge(pending, a).incidents();
-                }
-                return g.withWindow(null).withPendingDigest(pending);
+                return g.withWindow(null).withPostingDigest(w.digestId());
             }
             List<Alert> outbox = new ArrayList<>(g.outbox());
             outbox.addAll(w.alerts());
@@ -298,27 +408,23 @@ public class SlackAlerts {
      * once fixed, and told to the ops channel; the alerts after it still go out.
      */
     private void finishPending(String channel, String queue, String routeId) {
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            Group group = group(channel);
-            List<Alert> incidents = group.pendingDigest();
-            if (incidents.isEmpty()) {
-                break;
-            }
-            String open = group.openDigest();
-            if (open != null && store.get(digestKey(channel, open)).isPresent()) {
-                incidents.forEach(a -> join(channel, open, a, queue));
-            } else {
-                try {
-                    openDigest(channel, incidents, queue);
-                } catch (PermanentFailureException e) {
-                    giveUp(incidents, channel, queue, routeId, e);
+        String posting = group(channel).postingDigest();
+        if (posting != null) {
+            boolean posted;
+            try {
+                posted = openDigest(channel, posting, queue);
+            } catch (PermanentFailureException e) {
+                String key = digestKey(channel, posting);
+                Digest digest = digest(key);
+                store.remove(key);
+                posted = false;
+                if (digest != null) {
+                    giveUp(incidents(key, digest), channel, queue, routeId, e);
                 }
             }
-            updateGroup(channel, g -> {
-                List<Alert> left = new ArrayList<>(g.pendingDigest());
-                left.removeIf(a -> incidents.stream().anyMatch(done -> done.dedupKey().equals(a.dedupKey())));
-                return g.withPendingDigest(left);
-            });
+            boolean open = posted;
+            updateGroup(channel, g -> !posting.equals(g.postingDigest()) ? g
+                    : g.withPostingDigest(null).withOpenDigest(open ? posting : g.openDigest()));
         }
         for (int round = 0; round < 10_000; round++) {
             Group current = group(channel);
@@ -360,23 +466,37 @@ public class SlackAlerts {
                 alerts.size() == 1 ? reason : reason + " (" + alerts.size() + " alerts of a digest, each parked on its own)");
     }
 
-    private void openDigest(String channel, List<Alert> incidents, String queue) {
-        String id = UUID.randomUUID().toString();
+    /**
+     * Posts a digest collected during a storm window, then its list in the thread.
+     *
+     * @return true when the digest's message exists (posted now or before)
+     */
+    private boolean openDigest(String channel, String id, String queue) {
+        String key = digestKey(channel, id);
+        Digest digest = digest(key);
+        if (digest == null) {
+            return false;
+        }
+        if (digest.posted()) {
+            return true;
+        }
+        List<Alert> incidents = incidents(key, digest);
+        if (incidents.isEmpty()) {
+            store.remove(key);
+            return false;
+        }
         List<SlackAlertMessage> pages = AlertMessages.digestPages(incidents);
         AlertSender.Sent sent = sender.post(channel, null, AlertMessages.digest(incidents, pages.size()));
         long now = clock.millis();
         long next = now + properties.groupInterval().toMillis();
-        String key = digestKey(channel, id);
-        store.put(key, GroupingState.write(new Digest(id, sent.channel(), sent.ts(), incidents, 1, 1,
-                now, next, List.of())), MESSAGE_TTL);
-        for (Alert alert : incidents) {
-            putRef(channel, new MessageRef(sent.channel(), sent.ts(), id, alert, null));
-        }
-        updateGroup(channel, g -> g.withOpenDigest(id));
+        long shownVersion = digest.version();
+        update(key, Digest.class, d -> d == null ? null
+                : d.shownAt(sent.channel(), sent.ts(), shownVersion, now, next, List.of()), MESSAGE_TTL);
         ticks.schedule(queue, AlertHeaders.REFRESH, channel, id, next);
         showPages(key, channel, sent.channel(), sent.ts(), List.of(), pages);
         LOG.info("Alert storm in {}: {} incidents grouped into one digest, listed in {} message(s) of its thread",
                 channel, incidents.size(), pages.size());
+        return true;
     }
 
     /**
@@ -411,17 +531,14 @@ public class SlackAlerts {
 
     void refresh(String channel, String digestId, String queue) {
         String key = digestKey(channel, digestId);
-        Digest digest = store.get(key).map(v -> GroupingState.read(v, Digest.class)).orElse(null);
-        if (digest == null) {
+        Digest digest = digest(key);
+        if (digest == null || !digest.posted()) {
             return;
         }
         long now = clock.millis();
         long interval = properties.groupInterval().toMillis();
         if (!digest.dirty()) {
-            Digest idle = update(key, Digest.class, d -> d == null || d.dirty() ? d
-                    : new Digest(d.id(), d.channel(), d.ts(), d.incidents(), d.version(), d.shown(), d.lastUpdate(), 0,
-                            d.pages()),
-                    MESSAGE_TTL);
+            Digest idle = update(key, Digest.class, d -> d == null || d.dirty() ? d : d.withRefreshAt(0), MESSAGE_TTL);
             if (idle != null && idle.dirty()) {
                 ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, Math.max(now, idle.lastUpdate() + interval));
                 return;
@@ -433,8 +550,9 @@ public class SlackAlerts {
             ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, digest.lastUpdate() + interval);
             return;
         }
-        List<SlackAlertMessage> pages = AlertMessages.digestPages(digest.incidents());
-        SlackAlertMessage message = AlertMessages.digest(digest.incidents(), pages.size());
+        List<Alert> incidents = incidents(key, digest);
+        List<SlackAlertMessage> pages = AlertMessages.digestPages(incidents);
+        SlackAlertMessage message = AlertMessages.digest(incidents, pages.size());
         String ts = digest.ts();
         String postedChannel = digest.channel();
         List<GroupingState.Page> shown = digest.pages();
@@ -452,8 +570,7 @@ public class SlackAlerts {
         String newChannel = postedChannel;
         boolean reposted = shown.isEmpty();
         update(key, Digest.class, d -> d == null ? null
-                : new Digest(d.id(), newChannel, newTs, d.incidents(), d.version(), Math.max(d.shown(), shownVersion), now,
-                        next, reposted ? List.of() : d.pages()), MESSAGE_TTL);
+                : d.shownAt(newChannel, newTs, shownVersion, now, next, reposted ? List.of() : d.pages()), MESSAGE_TTL);
         showPages(key, channel, postedChannel, ts, shown, pages);
         ticks.schedule(queue, AlertHeaders.REFRESH, channel, digestId, next);
     }

@@ -1,6 +1,8 @@
 package io.chatopshub.alerts;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.http.RequestMethod.POST;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,29 +92,66 @@ class AlertDeliveryOrderTests extends AlertsHubTest {
     void incidentsKeepFlowingWhileOneWaitsOnAnotherInstancesClaim() throws Exception {
         String blocked = "4gBlocked01";
         store.put("backlog:mackerel:" + blocked, "creating|other-host/1", Duration.ofMinutes(2));
-        double retries = retries();
+        double waits = waits();
         assertThat(postMackerel(AlertStormTests.notification(blocked, 0), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> retries() > retries);
+        await().atMost(Duration.ofSeconds(10)).until(() -> waits() > waits);
         assertThat(postMackerel(AlertStormTests.notification(blocked, 1), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
 
         for (int i = 0; i < 10; i++) {
             assertThat(postMackerel(AlertStormTests.notification(String.format("4gFlowing%02d", i), 0), MACKEREL_TOKEN)
                     .statusCode()).isEqualTo(202);
         }
-        // a new incident's group goes to any consumer with room, the waiting one included (1 in 8)
-        await().atMost(Duration.ofSeconds(8)).until(() -> createdIds("4gFlowing").size() >= 6);
+        // every new incident is ticketed while the claim still holds (it waits 10 s between looks)
+        await().atMost(Duration.ofSeconds(8)).until(() -> createdIds("4gFlowing").size() == 10);
         assertThat(createdIds(blocked)).isEmpty();
 
         store.remove("backlog:mackerel:" + blocked);
-        await().atMost(Duration.ofSeconds(60)).until(() -> comments(blocked).size() == 1
-                && createdIds("4gFlowing").size() == 10);
+        await().atMost(Duration.ofSeconds(60)).until(() -> comments(blocked).size() == 1);
         assertThat(createdIds(blocked)).containsExactly(blocked);
         assertThat(comments(blocked).get(0)).startsWith("Status changed from critical to warning");
     }
 
-    private double retries() {
-        return meters.find("chatops.retries").tag("route", "alerts-mackerel-to-backlog").counters().stream()
+    @Test
+    void anIncidentWhoseBacklogCallsFailForLongHoldsNoConsumerAndIsDeliveredInOrderOnceBacklogAnswers()
+            throws Exception {
+        String down = "4gDown0001";
+        var outage = backlogApi.stubFor(WireMock.post(urlPathEqualTo("/api/v2/issues")).atPriority(1)
+                .withRequestBody(containing(down))
+                .willReturn(aResponse().withStatus(503).withBody("maintenance")));
+        for (int n = 0; n < 3; n++) {
+            assertThat(postMackerel(AlertStormTests.notification(down, n), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts(down) >= 2);
+
+        // more incidents than the pipeline has consumers (8), each with a repeat
+        int others = 24;
+        for (int i = 0; i < others; i++) {
+            String id = String.format("4gAround%02d", i);
+            assertThat(postMackerel(AlertStormTests.notification(id, 0), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
+            assertThat(postMackerel(AlertStormTests.notification(id, 1), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> createdIds("4gAround").size() == others
+                && comments("4gAround").size() == others);
+        assertThat(createdIds(down)).as("still refused").isEmpty();
+        assertThat(attempts(down)).as("Backlog asked again while the others were delivered").isGreaterThanOrEqualTo(2);
+
+        backlogApi.removeStub(outage);
+        await().atMost(Duration.ofSeconds(90)).until(() -> comments(down).size() == 2);
+        assertThat(createdIds(down)).containsExactly(down);
+        assertThat(comments(down).get(0)).startsWith("Status changed from critical to warning");
+        assertThat(comments(down).get(1)).startsWith("Status changed from warning to critical");
+    }
+
+    private double waits() {
+        return meters.find("chatops.alerts.waits").tag("route", "alerts-mackerel-to-backlog").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
+    }
+
+    /** Backlog's answers to the creation of the issue of {@code alertId}, refused or not. */
+    private static long attempts(String alertId) {
+        return backlogApi.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().equals(POST) && e.getRequest().getUrl().split("\\?")[0].equals("/api/v2/issues"))
+                .filter(e -> e.getRequest().getBodyAsString().contains(alertId)).count();
     }
 
     /** Each comment is answered after 200 ms, so two that arrived closer than that were in flight together. */
@@ -129,9 +168,13 @@ class AlertDeliveryOrderTests extends AlertsHubTest {
                 .filter(c -> c.contains("alerts/" + prefix)).toList();
     }
 
+    /** Alert ids of the issues Backlog opened (answered 201), in the order it got them. */
     private static List<String> createdIds(String prefix) {
-        return backlog(POST, "/api/v2/issues").stream()
-                .map(r -> formOf(r.getBodyAsString()).getOrDefault("description", ""))
+        return backlogApi.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().equals(POST) && e.getRequest().getUrl().split("\\?")[0].equals("/api/v2/issues")
+                        && e.getResponse().getStatus() == 201)
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .map(e -> formOf(e.getRequest().getBodyAsString()).getOrDefault("description", ""))
                 .map(d -> {
                     Matcher m = Pattern.compile("Alert ID: (\\S+)").matcher(d);
                     return m.find() ? m.group(1) : "";

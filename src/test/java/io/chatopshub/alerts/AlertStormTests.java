@@ -49,7 +49,7 @@ class AlertStormTests extends AlertsHubTest {
     void channelIsQuietAgain() {
         await().atMost(Duration.ofSeconds(30)).until(() -> store.get("alerts:group:" + CHANNEL)
                 .map(v -> GroupingState.read(v, GroupingState.Group.class))
-                .map(g -> g.window() == null && g.openDigest() == null && g.outbox().isEmpty() && g.pendingDigest().isEmpty())
+                .map(g -> g.window() == null && g.openDigest() == null && g.outbox().isEmpty() && g.postingDigest() == null)
                 .orElse(true));
         int[] seen = {-1};
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1500)).until(() -> {
