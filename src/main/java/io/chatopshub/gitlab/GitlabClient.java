@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,15 +58,22 @@ public class GitlabClient {
     private final Clock clock;
 
     public GitlabClient(GitlabProperties properties, RestClient.Builder builder) {
-        this(properties, builder, Clock.systemUTC());
+        this(properties, () -> builder, Clock.systemUTC());
     }
 
     GitlabClient(GitlabProperties properties, RestClient.Builder builder, Clock clock) {
+        this(properties, () -> builder, clock);
+    }
+
+    /**
+     * {@code builder} is asked for on the first call too: Spring Boot's {@code RestClient.Builder}
+     * brings the message converters and their object mapper, which the first answer does not need.
+     */
+    GitlabClient(GitlabProperties properties, Supplier<RestClient.Builder> builder, Clock clock) {
         this.baseUrl = properties.url();
         this.readTimeout = properties.readTimeout();
         this.clock = clock;
         Duration connectTimeout = properties.connectTimeout();
-        RestClient.Builder configured = builder.clone();
         this.rest = SingletonSupplier.of(() -> {
             HttpClient http = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
@@ -74,7 +82,7 @@ public class GitlabClient {
                     .build();
             JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
             factory.setReadTimeout(readTimeout);
-            return configured.requestFactory(factory).build();
+            return builder.get().clone().requestFactory(factory).build();
         });
     }
 
