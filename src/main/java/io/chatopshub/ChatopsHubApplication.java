@@ -9,13 +9,50 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * The hub. Spring Cloud AWS is here only for {@code spring.config.import=aws-secretsmanager:…},
  * which builds its own client; its auto-configured clients would look up an AWS region at startup
  * (from the EC2 metadata service, if need be) even when no secret is imported, so they are left out.
+ *
+ * <p>Also left out, because every one of them is evaluated, and most load classes, before the
+ * first request can be answered: Camel's secret vaults and ServiceCall ("cloud") support, which the
+ * hub does not configure; the Spring beans of Camel components and languages no route uses (Camel
+ * still creates any component a route names, on first use); Gson's and JTA's auto-configurations
+ * (Gson is on the class path only for the Slack SDK, which keeps its own instance).
  */
 @SpringBootApplication(excludeName = {
         "io.awspring.cloud.autoconfigure.core.AwsAutoConfiguration",
         "io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration",
         "io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration",
         "io.awspring.cloud.autoconfigure.config.secretsmanager.SecretsManagerAutoConfiguration",
-        "io.awspring.cloud.autoconfigure.config.secretsmanager.SecretsManagerReloadAutoConfiguration" })
+        "io.awspring.cloud.autoconfigure.config.secretsmanager.SecretsManagerReloadAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.AwsVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.AzureVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.CyberArkVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.GcpVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.HashicorpVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.IBMVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.KubernetesConfigMapVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.vault.KubernetesVaultAutoConfiguration",
+        "org.apache.camel.spring.boot.cloud.CamelCloudAutoConfiguration",
+        "org.apache.camel.spring.boot.cloud.CamelCloudServiceCallConfigurationAutoConfiguration",
+        "org.apache.camel.spring.boot.cloud.CamelCloudServiceChooserAutoConfiguration",
+        "org.apache.camel.spring.boot.cloud.CamelCloudServiceDiscoveryAutoConfiguration",
+        "org.apache.camel.spring.boot.cloud.CamelCloudServiceFilterAutoConfiguration",
+        "org.apache.camel.component.browse.springboot.BrowseComponentAutoConfiguration",
+        "org.apache.camel.component.controlbus.springboot.ControlBusComponentAutoConfiguration",
+        "org.apache.camel.component.dataset.springboot.DataSetComponentAutoConfiguration",
+        "org.apache.camel.component.dataset.springboot.DataSetComponentConverter",
+        "org.apache.camel.component.dataset.springboot.DataSetTestComponentAutoConfiguration",
+        "org.apache.camel.component.dataset.springboot.DataSetTestComponentConverter",
+        "org.apache.camel.component.mock.springboot.MockComponentAutoConfiguration",
+        "org.apache.camel.component.mock.springboot.MockComponentConverter",
+        "org.apache.camel.component.saga.springboot.SagaComponentAutoConfiguration",
+        "org.apache.camel.component.stub.springboot.StubComponentAutoConfiguration",
+        "org.apache.camel.component.stub.springboot.StubComponentConverter",
+        "org.apache.camel.component.validator.springboot.ValidatorComponentAutoConfiguration",
+        "org.apache.camel.component.validator.springboot.ValidatorComponentConverter",
+        "org.apache.camel.component.xslt.springboot.XsltComponentAutoConfiguration",
+        "org.apache.camel.component.xslt.springboot.XsltComponentConverter",
+        "org.apache.camel.language.xpath.springboot.XPathLanguageAutoConfiguration",
+        "org.springframework.boot.autoconfigure.gson.GsonAutoConfiguration",
+        "org.springframework.boot.autoconfigure.transaction.jta.JtaAutoConfiguration" })
 @ConfigurationPropertiesScan
 public class ChatopsHubApplication {
 

@@ -25,6 +25,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -51,19 +52,26 @@ public class BacklogClient {
 
     private final BacklogProperties properties;
     private final Clock clock;
-    private final RestClient http;
+    /**
+     * Built on the first call to Backlog, not at start: the JDK client's TLS set-up and selector
+     * thread cost start time and memory a hub without alerts to file never needs back.
+     */
+    private final SingletonSupplier<RestClient> http = SingletonSupplier.of(BacklogClient::newRestClient);
     private final ObjectMapper mapper = new ObjectMapper();
 
     public BacklogClient(BacklogProperties properties, Clock clock) {
         this.properties = properties;
         this.clock = clock;
+    }
+
+    private static RestClient newRestClient() {
         HttpClient client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
         var factory = new JdkClientHttpRequestFactory(client);
         factory.setReadTimeout(Duration.ofSeconds(30));
-        this.http = RestClient.builder().requestFactory(factory).build();
+        return RestClient.builder().requestFactory(factory).build();
     }
 
     public boolean configured() {
@@ -176,7 +184,7 @@ public class BacklogClient {
 
         Answer answer;
         try {
-            var request = http.method(method).uri(uri);
+            var request = http.obtain().method(method).uri(uri);
             if (form != null) {
                 request.contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form);
             }

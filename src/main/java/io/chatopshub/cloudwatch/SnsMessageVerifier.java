@@ -39,6 +39,7 @@ import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -76,7 +77,8 @@ public class SnsMessageVerifier {
 
     private final CloudwatchProperties properties;
     private final SnsUrls urls;
-    private final RestClient http;
+    /** Built on the first certificate or subscription fetch: a hub without CloudWatch never needs it. */
+    private final SingletonSupplier<RestClient> http = SingletonSupplier.of(SnsMessageVerifier::newRestClient);
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
@@ -85,13 +87,16 @@ public class SnsMessageVerifier {
         this.properties = properties;
         this.urls = new SnsUrls(properties.snsUrlPattern());
         this.clock = clock;
+    }
+
+    private static RestClient newRestClient() {
         HttpClient client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         var factory = new JdkClientHttpRequestFactory(client);
         factory.setReadTimeout(Duration.ofSeconds(10));
-        this.http = RestClient.builder().requestFactory(factory).build();
+        return RestClient.builder().requestFactory(factory).build();
     }
 
     public boolean topicAllowed(String topicArn) {
@@ -305,7 +310,7 @@ public class SnsMessageVerifier {
 
     private Fetched fetch(URI uri, String what) {
         try {
-            Fetched answer = http.get().uri(uri).exchange((request, response) -> {
+            Fetched answer = http.obtain().get().uri(uri).exchange((request, response) -> {
                 byte[] body;
                 try (InputStream in = response.getBody()) {
                     body = in.readNBytes(MAX_CERTIFICATE_BYTES + 1);

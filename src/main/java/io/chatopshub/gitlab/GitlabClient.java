@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,7 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.util.StreamUtils;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -47,26 +49,41 @@ public class GitlabClient {
 
     private final String baseUrl;
     private final Duration readTimeout;
-    private final RestClient rest;
+    /**
+     * Built on the first call to GitLab, not at start: the JDK client's TLS set-up and selector
+     * thread are not needed before someone releases. The settings are read (and were checked) now.
+     */
+    private final SingletonSupplier<RestClient> rest;
     private final ObjectMapper json = new ObjectMapper();
     private final Clock clock;
 
     public GitlabClient(GitlabProperties properties, RestClient.Builder builder) {
-        this(properties, builder, Clock.systemUTC());
+        this(properties, () -> builder, Clock.systemUTC());
     }
 
     GitlabClient(GitlabProperties properties, RestClient.Builder builder, Clock clock) {
+        this(properties, () -> builder, clock);
+    }
+
+    /**
+     * {@code builder} is asked for on the first call too: Spring Boot's {@code RestClient.Builder}
+     * brings the message converters and their object mapper, which the first answer does not need.
+     */
+    GitlabClient(GitlabProperties properties, Supplier<RestClient.Builder> builder, Clock clock) {
         this.baseUrl = properties.url();
         this.readTimeout = properties.readTimeout();
         this.clock = clock;
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
-        factory.setReadTimeout(properties.readTimeout());
-        this.rest = builder.clone().requestFactory(factory).build();
+        Duration connectTimeout = properties.connectTimeout();
+        this.rest = SingletonSupplier.of(() -> {
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+            JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
+            factory.setReadTimeout(readTimeout);
+            return builder.get().clone().requestFactory(factory).build();
+        });
     }
 
     /**
@@ -97,7 +114,7 @@ public class GitlabClient {
         form.add("variables[CHATOPS_REQUEST_ID]", requestId);
         URI uri = URI.create(baseUrl + "/api/v4/projects/" + project.apiSegment() + "/trigger/pipeline");
         try {
-            Pipeline pipeline = rest.post()
+            Pipeline pipeline = rest.obtain().post()
                     .uri(uri)
                     .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                     .accept(MediaType.APPLICATION_JSON)

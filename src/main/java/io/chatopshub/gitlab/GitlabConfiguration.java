@@ -26,7 +26,7 @@ class GitlabConfiguration {
 
     @Bean
     GitlabClient gitlabClient(GitlabProperties properties, ObjectProvider<RestClient.Builder> builder) {
-        return new GitlabClient(properties, builder.getIfAvailable(RestClient::builder));
+        return new GitlabClient(properties, () -> builder.getIfAvailable(RestClient::builder), Clock.systemUTC());
     }
 
     @Bean

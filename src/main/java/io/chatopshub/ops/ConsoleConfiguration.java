@@ -22,8 +22,9 @@ import org.springframework.util.StringUtils;
  * starts, as properties, because those auto-configurations read properties and nothing else:
  * <ul>
  *   <li>{@code chatops.console.enabled=false} keeps both out of the process: no Hawtio servlet,
- *       no Jolokia agent, no plugin scan, for a hub watched from outside (Prometheus, a standalone
- *       Hawtio against another agent) that should start faster and hold less memory;</li>
+ *       no Jolokia agent, no plugin scan, and Camel's MBeans down to its context and routes (no MBean
+ *       per processor), for a hub watched from outside (Prometheus, a standalone Hawtio against
+ *       another agent) that should start faster and hold less memory;</li>
  *   <li>without {@code spring.security.user.password}, outside the {@code dev} profile, the console
  *       is refused too: the only way in would be Spring Boot's generated password, which is
  *       written into the log, and logs are shipped;</li>
@@ -38,6 +39,7 @@ import org.springframework.util.StringUtils;
 public final class ConsoleConfiguration implements EnvironmentPostProcessor {
 
     static final String PROPERTY_SOURCE = "chatopsConsole";
+    static final String CAMEL_MBEANS_LEVEL = "camel.main.jmx-management-mbeans-level";
     static final String GENERATED_PASSWORD_LOGGER =
             "logging.level.org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration";
 
@@ -58,6 +60,10 @@ public final class ConsoleConfiguration implements EnvironmentPostProcessor {
             settings.put("hawtio.enabled", "false");
             settings.put("management.endpoint.hawtio.access", "none");
             settings.put("management.endpoint.jolokia.access", "none");
+            // Camel's MBeans per processor (some 18,000 JMX descriptors for the hub's routes) serve
+            // the console's route diagrams; without it, the context and route MBeans are enough for
+            // any other JMX client, and the hub starts about 2 s of CPU sooner and holds less heap
+            settings.put(CAMEL_MBEANS_LEVEL, "RoutesOnly");
             if (enabled) {
                 log.warn("Console off: spring.security.user.password (SPRING_SECURITY_USER_PASSWORD) is not set. "
                         + "Set it to use Hawtio at /actuator/hawtio, or run with the dev profile to use a generated one");

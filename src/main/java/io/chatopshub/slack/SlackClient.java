@@ -26,6 +26,7 @@ import com.slack.api.webhook.WebhookResponse;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.function.SingletonSupplier;
 
 import io.chatopshub.system.DryRun;
 import io.chatopshub.system.OutboundMetrics;
@@ -49,7 +50,7 @@ public class SlackClient {
     private static final java.util.Set<String> TRANSIENT_ERRORS = java.util.Set.of("ratelimited",
             "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org");
 
-    private final Slack slack;
+    private final SingletonSupplier<Slack> slack;
     private final String botToken;
     private final Clock clock;
     private final Duration channelSpacing;
@@ -61,8 +62,20 @@ public class SlackClient {
     private volatile OutboundMetrics metrics = OutboundMetrics.disabled();
 
     public SlackClient(SlackProperties properties, Clock clock, Duration channelSpacing) {
-        var config = new SlackConfig();
         String base = properties.url().toString().replaceAll("/+$", "");
+        this.slack = SingletonSupplier.of(() -> newSlack(base));
+        this.botToken = properties.hasBotToken() ? properties.botToken() : null;
+        this.clock = clock;
+        this.channelSpacing = channelSpacing;
+    }
+
+    /**
+     * The SDK's client, made on the first call that reaches Slack: its OkHttp client, TLS set-up and
+     * the SDK's metrics threads (started even with statistics off) are not needed for the first answer,
+     * and never in dry-run.
+     */
+    private static Slack newSlack(String base) {
+        var config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(base + "/api/");
         config.setPrettyResponseLoggingEnabled(false);
         config.setLibraryMaintainerMode(false);
@@ -72,10 +85,7 @@ public class SlackClient {
                 .readTimeout(15, TimeUnit.SECONDS)
                 .writeTimeout(15, TimeUnit.SECONDS)
                 .build();
-        this.slack = Slack.getInstance(config, new SlackHttpClient(http));
-        this.botToken = properties.hasBotToken() ? properties.botToken() : null;
-        this.clock = clock;
-        this.channelSpacing = channelSpacing;
+        return Slack.getInstance(config, new SlackHttpClient(http));
     }
 
     /** Told of every 429 Slack answers, e.g. to count them. */
@@ -101,7 +111,7 @@ public class SlackClient {
         }
         var request = ChatPostMessageRequest.builder().token(botToken).channel(channel).threadTs(threadTs)
                 .text(text).blocksAsString(blocksJson).unfurlLinks(false).build();
-        var response = call("chat.postMessage", channel, () -> slack.methods().chatPostMessage(request));
+        var response = call("chat.postMessage", channel, () -> slack.obtain().methods().chatPostMessage(request));
         return new PostedMessage(response.getChannel() == null ? channel : response.getChannel(), response.getTs());
     }
 
@@ -114,7 +124,7 @@ public class SlackClient {
         }
         var request = ChatUpdateRequest.builder().token(botToken).channel(channel).ts(ts).text(text)
                 .blocksAsString(blocksJson).build();
-        call("chat.update", null, () -> slack.methods().chatUpdate(request));
+        call("chat.update", null, () -> slack.obtain().methods().chatUpdate(request));
     }
 
     /**
@@ -127,7 +137,7 @@ public class SlackClient {
             return;
         }
         var request = ViewsOpenRequest.builder().token(botToken).triggerId(triggerId).viewAsString(viewJson).build();
-        call("views.open", null, () -> slack.methods().viewsOpen(request));
+        call("views.open", null, () -> slack.obtain().methods().viewsOpen(request));
     }
 
     /** {@code reactions.add}; a reaction that is already there counts as added. */
@@ -138,7 +148,7 @@ public class SlackClient {
         }
         var request = ReactionsAddRequest.builder().token(botToken).channel(channel).timestamp(ts).name(name).build();
         try {
-            call("reactions.add", null, () -> slack.methods().reactionsAdd(request));
+            call("reactions.add", null, () -> slack.obtain().methods().reactionsAdd(request));
         } catch (PermanentFailureException e) {
             if (!"already_reacted".equals(e.code())) {
                 throw e;
@@ -154,7 +164,7 @@ public class SlackClient {
             return;
         }
         var request = ViewsPublishRequest.builder().token(botToken).userId(userId).view(view).build();
-        call("views.publish", null, () -> slack.methods().viewsPublish(request));
+        call("views.publish", null, () -> slack.obtain().methods().viewsPublish(request));
     }
 
     /**
@@ -167,7 +177,7 @@ public class SlackClient {
             return java.util.List.of();
         }
         var request = UsergroupsUsersListRequest.builder().token(botToken).usergroup(usergroupId).build();
-        var response = call("usergroups.users.list", null, () -> slack.methods().usergroupsUsersList(request));
+        var response = call("usergroups.users.list", null, () -> slack.obtain().methods().usergroupsUsersList(request));
         return response.getUsers() == null ? java.util.List.of() : java.util.List.copyOf(response.getUsers());
     }
 
@@ -193,7 +203,7 @@ public class SlackClient {
             WebhookResponse response;
             long start = System.nanoTime();
             try {
-                response = slack.send(url, jsonPayload);
+                response = slack.obtain().send(url, jsonPayload);
             } catch (IOException e) {
                 metrics.record("slack", kind, OutboundMetrics.IO_ERROR, Duration.ofNanos(System.nanoTime() - start));
                 throw new TransientFailureException(kind + " could not be reached: " + e.getClass().getSimpleName(), e);

@@ -23,6 +23,11 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  *
  * <p>Thread pools are sized for a hub, not a shared broker: Artemis' defaults (30 server threads,
  * 16 client threads on two cores) would otherwise sit idle in memory, some 100 KB of stack each.
+ *
+ * <p>So is the journal: a hub's messages are webhook payloads of a few KB (anything over 100 KB is
+ * kept as a large message beside the journal), so 2 MB journal files ({@link #JOURNAL_FILE_SIZE})
+ * hold hundreds of them. Artemis' 10 MB files are made and zero-filled before the broker takes its
+ * first message, which on a first start is time spent before the first answer.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerConfiguration {
@@ -32,6 +37,10 @@ class BrokerConfiguration {
     static final int SERVER_THREADS = 10;
     static final int SCHEDULED_THREADS = 3;
     static final int CLIENT_THREADS = 8;
+    static final int JOURNAL_FILE_SIZE = 2 * 1024 * 1024;
+    static final int JOURNAL_MIN_FILES = 2;
+    /** Files kept for reuse once compacted; beyond them, emptied files are deleted. */
+    static final int JOURNAL_POOL_FILES = 8;
 
     @Bean
     static BeanPostProcessor cachedQueueLookups() {
@@ -50,10 +59,13 @@ class BrokerConfiguration {
         };
     }
 
-    /** When the embedded broker's journal disk counts as full ({@code chatops.broker.*}). */
+    /** The embedded broker's journal files, and when its disk counts as full ({@code chatops.broker.*}). */
     @Bean
     ArtemisConfigurationCustomizer journalDiskLimit(HubProperties hub) {
         return configuration -> {
+            configuration.setJournalFileSize(JOURNAL_FILE_SIZE);
+            configuration.setJournalMinFiles(JOURNAL_MIN_FILES);
+            configuration.setJournalPoolFiles(JOURNAL_POOL_FILES);
             configuration.setMaxDiskUsage(hub.broker().maxDiskUsage());
             configuration.setDiskScanPeriod(Math.max(1, (int) hub.broker().diskScanPeriod().toMillis()));
         };

@@ -31,7 +31,7 @@ class SocketModeConfiguration {
     @Bean
     SocketModeConnections slackSocketConnections(SocketModeProperties properties, SlackProperties slack,
                                                  SlackEnvelopeSink sink) {
-        return new SocketModeConnections(properties, socketModeSlack(slack), sink);
+        return new SocketModeConnections(properties, () -> socketModeSlack(slack), sink);
     }
 
     /** apps.connections.open goes to chatops.slack.url, like every other Web API call. */

@@ -8,6 +8,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.slack.api.Slack;
 
@@ -33,14 +34,15 @@ public class SocketModeConnections implements SmartLifecycle {
     static final int WORKERS = 16;
 
     private final SocketModeProperties properties;
-    private final Slack slack;
+    /** The SDK client is made when Socket Mode opens, never in a hub without an app token. */
+    private final Supplier<Slack> slack;
     private final SlackEnvelopeSink sink;
     private final List<SocketConnection> connections = new ArrayList<>();
     private ScheduledExecutorService supervisor;
     private ExecutorService workers;
     private volatile boolean running;
 
-    SocketModeConnections(SocketModeProperties properties, Slack slack, SlackEnvelopeSink sink) {
+    SocketModeConnections(SocketModeProperties properties, Supplier<Slack> slack, SlackEnvelopeSink sink) {
         this.properties = properties;
         this.slack = slack;
         this.sink = sink;
@@ -57,6 +59,7 @@ public class SocketModeConnections implements SmartLifecycle {
             return;
         }
         var settings = properties.socket();
+        Slack slack = this.slack.get();
         supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slack-socket-supervisor");
             t.setDaemon(true);
