@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -21,7 +22,16 @@ import org.springframework.validation.annotation.Validated;
 public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotNull @DefaultValue Http http,
         @NotNull @DefaultValue Broker broker) {
 
-    public record Http(@NotNull @DefaultValue("1MB") DataSize maxBodySize) {
+    /**
+     * The inbound edge's limits on a request body.
+     *
+     * @param maxBodySize the largest body taken (413 beyond it, checked while it is read)
+     * @param bodyTimeout how long a body may take to arrive after its request's headers; a client
+     *        still sending then is answered 408 and disconnected, so a slow or stalled client holds a
+     *        connection for at most this long (and never a request thread)
+     */
+    public record Http(@NotNull @DefaultValue("1MB") DataSize maxBodySize,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("10s") Duration bodyTimeout) {
     }
 
     /**

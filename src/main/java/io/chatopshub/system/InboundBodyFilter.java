@@ -3,11 +3,13 @@ package io.chatopshub.system;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -26,6 +28,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * is not UTF-8 or a malformed query string with 400. Form bodies are shown to Camel as opaque
  * bytes, so nothing parses them before the endpoint's inbound kind has checked its media type.
  *
+ * <p>The body is read without a thread (Servlet non-blocking I/O): the request goes asynchronous,
+ * the container's poller hands over bytes as they arrive, and only once the whole body is in is
+ * the request dispatched on to Camel. A client that trickles its body, or stalls, holds a
+ * connection but no request thread, and is answered 408 and disconnected when
+ * {@code chatops.http.body-timeout} has passed since its headers arrived. A body that arrived with
+ * its headers costs one dispatch more than a blocking read, which is what the timeout buys.
+ *
  * <p>Downstream code sees a request whose input stream replays the bytes and whose parameters
  * come from the query string only.
  */
@@ -34,10 +43,19 @@ class InboundBodyFilter extends OncePerRequestFilter {
     /** Request attribute holding the raw body as {@code byte[]}. */
     static final String RAW_BODY = RawBody.ATTRIBUTE;
 
-    private final long maxBodySize;
+    /**
+     * What a webhook path may look like. The asynchronous dispatch goes to the decoded path, so a
+     * path with escapes or parameters ({@code %3F}, {@code ;}) could land somewhere else than the
+     * request named; no endpoint has such a path, and such a request is answered 404.
+     */
+    private static final java.util.regex.Pattern PLAIN_PATH = java.util.regex.Pattern.compile("[A-Za-z0-9/_.-]*");
 
-    InboundBodyFilter(long maxBodySize) {
+    private final long maxBodySize;
+    private final long bodyTimeoutMillis;
+
+    InboundBodyFilter(long maxBodySize, java.time.Duration bodyTimeout) {
         this.maxBodySize = maxBodySize;
+        this.bodyTimeoutMillis = Math.max(1, bodyTimeout.toMillis());
     }
 
     @Override
@@ -45,38 +63,61 @@ class InboundBodyFilter extends OncePerRequestFilter {
         return !WebhookPaths.matches(request.getRequestURI());
     }
 
+    /** The dispatch after the body was read comes through here again, to get the cached body. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getAttribute(RAW_BODY) instanceof byte[] body) {
+            chain.doFilter(new CachedBodyRequest(request, body), response);
+            return;
+        }
+        if (!PLAIN_PATH.matcher(request.getRequestURI()).matches()) {
+            ErrorResponses.write(response, 404, "not_found", "Nothing here.");
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxBodySize) {
             tooLarge(response);
             return;
         }
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = readAtMost(in, maxBodySize);
-        } catch (IOException e) {
-            ErrorResponses.write(response, 400, "unreadable_body", "The request body could not be read.");
+        if (declared == 0 || declared < 0 && request.getHeader("Transfer-Encoding") == null) {
+            accept(request, response, chain, new byte[0]);
             return;
         }
-        if (body == null) {
-            tooLarge(response);
-            return;
-        }
-        if (!Utf8.isWellFormed(body)) {
-            ErrorResponses.write(response, 400, "bad_request", "The request body is not valid UTF-8.");
-            return;
-        }
-        CachedBodyRequest cached;
-        try {
-            cached = new CachedBodyRequest(request, body);
-        } catch (BadRequestException e) {
-            ErrorResponses.write(response, 400, "bad_request", "The query string is malformed.");
+        AsyncContext async = request.startAsync(request, response);
+        async.setTimeout(bodyTimeoutMillis);
+        var reader = new BodyReader(async, request, response, request.getInputStream(), declared);
+        async.addListener(reader);
+        reader.in.setReadListener(reader);
+    }
+
+    private void accept(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
+            throws ServletException, IOException {
+        if (refused(request, response, body)) {
             return;
         }
         request.setAttribute(RAW_BODY, body);
-        chain.doFilter(cached, response);
+        chain.doFilter(new CachedBodyRequest(request, body), response);
+    }
+
+    /** Answers a body or query string the hub cannot take; true when it did. */
+    private static boolean refused(HttpServletRequest request, HttpServletResponse response, byte[] body) throws IOException {
+        if (!Utf8.isWellFormed(body)) {
+            ErrorResponses.write(response, 400, "bad_request", "The request body is not valid UTF-8.");
+            return true;
+        }
+        try {
+            QueryStrings.parse(request.getQueryString());
+        } catch (BadRequestException e) {
+            ErrorResponses.write(response, 400, "bad_request", "The query string is malformed.");
+            return true;
+        }
+        return false;
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
@@ -85,20 +126,106 @@ class InboundBodyFilter extends OncePerRequestFilter {
                 "The request body is larger than " + maxBodySize + " bytes.");
     }
 
-    /** Reads the stream fully, or returns null as soon as it exceeds {@code limit} bytes. */
-    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
-        var out = new ByteArrayOutputStream(1024);
-        byte[] buffer = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) != -1) {
-            total += n;
-            if (total > limit) {
-                return null;
-            }
-            out.write(buffer, 0, n);
+    /**
+     * Collects one body as the container hands it over, then dispatches the request on; or
+     * answers 413, 400 or 408 and completes. Exactly one of these happens, whichever comes first.
+     */
+    private final class BodyReader implements ReadListener, AsyncListener {
+
+        private final AsyncContext async;
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        final ServletInputStream in;
+        private final ByteArrayOutputStream body;
+        private final byte[] buffer = new byte[8192];
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        BodyReader(AsyncContext async, HttpServletRequest request, HttpServletResponse response, ServletInputStream in,
+                long declared) {
+            this.async = async;
+            this.request = request;
+            this.response = response;
+            this.in = in;
+            this.body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
         }
-        return out.toByteArray();
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            int n;
+            while (!done.get() && in.isReady() && (n = in.read(buffer)) != -1) {
+                if (body.size() + (long) n > maxBodySize) {
+                    finish(() -> tooLarge(response));
+                    return;
+                }
+                body.write(buffer, 0, n);
+            }
+        }
+
+        @Override
+        public void onAllDataRead() throws IOException {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            byte[] bytes = body.toByteArray();
+            if (refused(request, response, bytes)) {
+                async.complete();
+                return;
+            }
+            request.setAttribute(RAW_BODY, bytes);
+            async.dispatch();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            finish(() -> {
+                response.setHeader("Connection", "close");
+                ErrorResponses.write(response, 400, "unreadable_body", "The request body could not be read.");
+            });
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            finish(() -> {
+                response.setHeader("Connection", "close");
+                ErrorResponses.write(response, 408, "request_timeout",
+                        "The request body did not arrive within " + bodyTimeoutMillis + " ms.");
+            });
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            done.set(true);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // the dispatched request may go asynchronous again (Camel's answer); this reader is done by then
+        }
+
+        private void finish(Answer answer) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                if (!response.isCommitted()) {
+                    answer.write();
+                }
+            } catch (IOException | IllegalStateException e) {
+                // the client is gone: nothing left to tell it
+            } finally {
+                async.complete();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        void write() throws IOException;
     }
 
     private static final class CachedBodyRequest extends HttpServletRequestWrapper {

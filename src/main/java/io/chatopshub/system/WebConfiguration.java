@@ -56,7 +56,8 @@ class WebConfiguration {
 
     @Bean
     FilterRegistrationBean<InboundBodyFilter> inboundBodyFilter(HubProperties hub) {
-        var registration = new FilterRegistrationBean<>(new InboundBodyFilter(hub.http().maxBodySize().toBytes()));
+        var registration = new FilterRegistrationBean<>(new InboundBodyFilter(hub.http().maxBodySize().toBytes(),
+                hub.http().bodyTimeout()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/slack/*", "/hooks/*");
         return registration;
