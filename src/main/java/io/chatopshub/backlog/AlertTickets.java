@@ -5,12 +5,14 @@ import io.chatopshub.alerts.AlertHeaders;
 import io.chatopshub.alerts.AlertJson;
 import io.chatopshub.alerts.AlertPipelines;
 import io.chatopshub.alerts.TicketLinks;
+import io.chatopshub.system.PermanentFailureException;
 import io.chatopshub.system.TransientFailureException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
@@ -111,7 +113,7 @@ public class AlertTickets {
             }
             return;
         }
-        HeldAlerts.Held before = resumed ? waiting.get() : new HeldAlerts.Held(java.util.List.of(entry(in, alert)), 0, 0);
+        HeldAlerts.Held before = resumed ? waiting.get() : new HeldAlerts.Held(List.of(entry(in, alert)), 0, 0);
         TicketOutcome outcome;
         try {
             outcome = tickets.handle(alert, target);
@@ -119,7 +121,7 @@ public class AlertTickets {
             int waits = before.waits() + 1;
             if (waits > MAX_WAITS) {
                 takeUpNext(queue, heldKey, before);
-                throw new io.chatopshub.system.PermanentFailureException("retries_exhausted",
+                throw new PermanentFailureException("retries_exhausted",
                         "gave up after " + MAX_WAITS + " waits: " + e.getMessage());
             }
             long at = Math.max(clock.millis() + wait(e, waits).toMillis(), before.resumeAt() + 1);
