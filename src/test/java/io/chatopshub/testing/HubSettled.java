@@ -2,6 +2,7 @@ package io.chatopshub.testing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -93,7 +94,7 @@ public final class HubSettled {
         return Stream.of(broker.getActiveMQServerControl().getQueueNames())
                 .filter(name -> name.startsWith(HUB_QUEUES))
                 .map(broker::locateQueue)
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList();
     }
 
