@@ -63,8 +63,10 @@ class AckTimingFilter extends OncePerRequestFilter {
                     public void onError(AsyncEvent event) {
                     }
 
+                    /** The body is read in one asynchronous cycle and the route answers in the next: follow it. */
                     @Override
                     public void onStartAsync(AsyncEvent event) {
+                        event.getAsyncContext().addListener(this);
                     }
                 });
             } else {

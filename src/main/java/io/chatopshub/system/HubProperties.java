@@ -28,10 +28,13 @@ public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotN
      * @param maxBodySize the largest body taken (413 beyond it, checked while it is read)
      * @param bodyTimeout how long a body may take to arrive after its request's headers; a client
      *        still sending then is answered 408 and disconnected, so a slow or stalled client holds a
-     *        connection for at most this long (and never a request thread)
+     *        connection for at most this long (and never a request thread); with non-blocking reads
+     * @param nonBlockingReads true: bodies are read without holding a request thread (see
+     *        {@code InboundBodyFilter} for what a body cut short is answered then)
      */
     public record Http(@NotNull @DefaultValue("1MB") DataSize maxBodySize,
-            @NotNull @DurationMin(millis = 1) @DefaultValue("10s") Duration bodyTimeout) {
+            @NotNull @DurationMin(millis = 1) @DefaultValue("10s") Duration bodyTimeout,
+            @DefaultValue("false") boolean nonBlockingReads) {
     }
 
     /**
@@ -41,8 +44,14 @@ public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotN
      *
      * @param maxDiskUsage   percent of the disk the journal's file system may fill (Artemis max-disk-usage)
      * @param diskScanPeriod how often the disk is looked at
+     * @param sendTimeout    how long the edge waits for the broker to confirm a durable write before it
+     *                       answers 503 (either broker: embedded or external)
+     * @param downAfterFailedWrite how long readiness stays DOWN after such a failure, unless a later
+     *                       write is confirmed sooner
      */
     public record Broker(@Min(1) @Max(100) @DefaultValue("90") int maxDiskUsage,
-            @NotNull @DefaultValue("5s") Duration diskScanPeriod) {
+            @NotNull @DefaultValue("5s") Duration diskScanPeriod,
+            @NotNull @DurationMin(millis = 100) @DefaultValue("1500ms") Duration sendTimeout,
+            @NotNull @DurationMin(seconds = 1) @DefaultValue("30s") Duration downAfterFailedWrite) {
     }
 }

@@ -3,6 +3,7 @@ package io.chatopshub.system;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
@@ -28,12 +29,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * is not UTF-8 or a malformed query string with 400. Form bodies are shown to Camel as opaque
  * bytes, so nothing parses them before the endpoint's inbound kind has checked its media type.
  *
- * <p>The body is read without a thread (Servlet non-blocking I/O): the request goes asynchronous,
+ * <p>With {@code chatops.http.non-blocking-reads: true} the body is read without a thread
+ * (Servlet non-blocking I/O): the request goes asynchronous,
  * the container's poller hands over bytes as they arrive, and only once the whole body is in is
  * the request dispatched on to Camel. A client that trickles its body, or stalls, holds a
  * connection but no request thread, and is answered 408 and disconnected when
  * {@code chatops.http.body-timeout} has passed since its headers arrived. A body that arrived with
- * its headers costs one dispatch more than a blocking read, which is what the timeout buys.
+ * its headers costs one dispatch more than a blocking read, which is what the timeout buys. The
+ * price on Tomcat: a body cut short by the client (half-closed) or a malformed chunk makes Tomcat
+ * close the connection at once (its non-blocking read error), so that sender gets no 400 answer;
+ * with blocking reads (the default) it does, and a slow client holds a request thread until
+ * {@code server.tomcat.connection-timeout} passes between two of its bytes.
  *
  * <p>Downstream code sees a request whose input stream replays the bytes and whose parameters
  * come from the query string only.
@@ -52,10 +58,28 @@ class InboundBodyFilter extends OncePerRequestFilter {
 
     private final long maxBodySize;
     private final long bodyTimeoutMillis;
+    private final boolean nonBlocking;
 
-    InboundBodyFilter(long maxBodySize, java.time.Duration bodyTimeout) {
+    InboundBodyFilter(long maxBodySize, java.time.Duration bodyTimeout, boolean nonBlocking) {
         this.maxBodySize = maxBodySize;
         this.bodyTimeoutMillis = Math.max(1, bodyTimeout.toMillis());
+        this.nonBlocking = nonBlocking;
+    }
+
+    /** Reads the stream fully, or returns null as soon as it exceeds {@code limit} bytes. */
+    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        var out = new ByteArrayOutputStream(1024);
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > limit) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
     }
 
     @Override
@@ -87,6 +111,21 @@ class InboundBodyFilter extends OncePerRequestFilter {
         }
         if (declared == 0 || declared < 0 && request.getHeader("Transfer-Encoding") == null) {
             accept(request, response, chain, new byte[0]);
+            return;
+        }
+        if (!nonBlocking) {
+            byte[] body;
+            try (InputStream in = request.getInputStream()) {
+                body = readAtMost(in, maxBodySize);
+            } catch (IOException e) {
+                ErrorResponses.write(response, 400, "unreadable_body", "The request body could not be read.");
+                return;
+            }
+            if (body == null) {
+                tooLarge(response);
+                return;
+            }
+            accept(request, response, chain, body);
             return;
         }
         AsyncContext async = request.startAsync(request, response);
@@ -175,12 +214,14 @@ class InboundBodyFilter extends OncePerRequestFilter {
             async.dispatch();
         }
 
+        /**
+         * A body that could not be read (cut short, a malformed chunk): the container goes on to its
+         * error dispatch, which {@link InboundBodyFilter#doFilterInternal} answers 400. Writing the
+         * answer here would be lost: the container discards it for its own.
+         */
         @Override
         public void onError(Throwable failure) {
-            finish(() -> {
-                response.setHeader("Connection", "close");
-                ErrorResponses.write(response, 400, "unreadable_body", "The request body could not be read.");
-            });
+            done.set(true);
         }
 
         @Override

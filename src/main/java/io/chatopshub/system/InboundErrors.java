@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.chatopshub.system.inbound.DurableWrites;
+
 /**
  * Turns whatever stopped an inbound request into its answer: 401 for a bad signature or token,
  * 415 and 413 for a media type or size the endpoint does not take, 400 for a body that cannot be
@@ -15,6 +17,12 @@ import org.springframework.stereotype.Component;
 public class InboundErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundErrors.class);
+
+    private final DurableWrites durableWrites;
+
+    InboundErrors(DurableWrites durableWrites) {
+        this.durableWrites = durableWrites;
+    }
 
     public void answer(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -40,6 +48,7 @@ public class InboundErrors {
         } else {
             status = 503;
             error = "unavailable";
+            durableWrites.failed(failure);
             message = "The request could not be accepted right now; try again.";
             LOG.error("route {} could not accept delivery {}: {}", exchange.getFromRouteId(),
                     exchange.getIn().getHeader("ChatopsDeliveryId"), Secrets.mask(String.valueOf(failure)), failure);

@@ -57,7 +57,7 @@ class WebConfiguration {
     @Bean
     FilterRegistrationBean<InboundBodyFilter> inboundBodyFilter(HubProperties hub) {
         var registration = new FilterRegistrationBean<>(new InboundBodyFilter(hub.http().maxBodySize().toBytes(),
-                hub.http().bodyTimeout()));
+                hub.http().bodyTimeout(), hub.http().nonBlockingReads()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/slack/*", "/hooks/*");
         return registration;

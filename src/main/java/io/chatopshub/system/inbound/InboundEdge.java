@@ -42,11 +42,13 @@ public class InboundEdge {
 
     private final CamelContext camel;
     private final ProducerTemplate producer;
+    private final DurableWrites durableWrites;
     private final Map<String, InboundKind> kinds = new ConcurrentHashMap<>();
 
-    InboundEdge(CamelContext camel, ProducerTemplate producer) {
+    InboundEdge(CamelContext camel, ProducerTemplate producer, DurableWrites durableWrites) {
         this.camel = camel;
         this.producer = producer;
+        this.durableWrites = durableWrites;
     }
 
     /**
@@ -111,6 +113,7 @@ public class InboundEdge {
         publish(exchange, kindName, queue, delivery);
         Exchange result = producer.send(route, exchange);
         if (result.getException() != null) {
+            durableWrites.failed(result.getException());
             throw result.getException() instanceof RuntimeException r ? r
                     : new IllegalStateException(result.getException().getMessage(), result.getException());
         }

@@ -26,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.chatopshub.HubIntegrationTest;
 
 /**
- * Two hundred clients that send their headers and then trickle their bodies one byte every two
+ * With {@code chatops.http.non-blocking-reads}, two hundred clients that send their headers and then trickle their bodies one byte every two
  * seconds hold no request thread: signed Slack events and slash commands sent meanwhile are each
  * answered within a second, and every trickling connection is answered 408 and closed once
  * {@code chatops.http.body-timeout} has passed.
@@ -38,6 +38,7 @@ class SlowClientTests extends HubIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
+        registry.add("chatops.http.non-blocking-reads", () -> "true");
         registry.add("chatops.http.body-timeout", () -> BODY_TIMEOUT.toSeconds() + "s");
     }
 
