@@ -31,10 +31,12 @@ public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotN
      *        connection for at most this long (and never a request thread); with non-blocking reads
      * @param nonBlockingReads true: bodies are read without holding a request thread (see
      *        {@code InboundBodyFilter} for what a body cut short is answered then)
+     * @param virtualThreads true: on a JVM with virtual threads (21+), each request runs on a virtual
+     *        thread of its own, so a slow client parks no pool thread (ignored on JDK 17)
      */
     public record Http(@NotNull @DefaultValue("1MB") DataSize maxBodySize,
             @NotNull @DurationMin(millis = 1) @DefaultValue("10s") Duration bodyTimeout,
-            @DefaultValue("false") boolean nonBlockingReads) {
+            @DefaultValue("false") boolean nonBlockingReads, @DefaultValue("true") boolean virtualThreads) {
     }
 
     /**

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
@@ -61,6 +62,23 @@ class WebConfiguration {
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/slack/*", "/hooks/*");
         return registration;
+    }
+
+    /**
+     * On a JVM with virtual threads (21 and later: the image and {@code scripts/run-hub} run 25),
+     * Tomcat runs each request on a virtual thread of its own instead of one of its 64 pool
+     * threads. A client that trickles its body then parks a virtual thread, not a pool thread, so
+     * no number of slow clients keeps a signed request waiting, while blocking reads keep their
+     * JSON 400 for a body cut short. On JDK 17 the pool stays (and
+     * {@code chatops.http.non-blocking-reads} is the way to hold no thread per slow client).
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> virtualRequestThreads(HubProperties hub) {
+        return factory -> {
+            if (hub.http().virtualThreads() && Runtime.version().feature() >= 21) {
+                factory.addProtocolHandlerCustomizers(handler -> handler.setExecutor(new VirtualThreadExecutor("http-")));
+            }
+        };
     }
 
     /**

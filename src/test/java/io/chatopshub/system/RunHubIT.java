@@ -9,6 +9,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,11 +20,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import io.chatopshub.HubProcess;
@@ -73,10 +83,73 @@ class RunHubIT {
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("D0LAUNCH"))));
     }
 
+    /**
+     * The launcher runs the hub on JDK 25 when there is one, where every request gets a virtual
+     * thread: two hundred clients trickling their bodies (blocking reads, the default) park no pool
+     * thread, and signed requests sent meanwhile are each answered within a second. On JDK 17's pool
+     * of 64 threads the same clients hold every thread and the signed request waits for minutes.
+     */
+    @Test
+    void onJdk25SignedRequestsAreAnsweredWithinASecondWhileTwoHundredClientsTrickleTheirBodies() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "run-hub-slow-");
+        hub = HubProcess.viaLauncher(HubProcess.freePort(), dataDir.resolve("hub.log"), Map.of(
+                "chatops.data-dir", dataDir.toString(),
+                "chatops.slack.signing-secret", SECRET));
+        hub.start(Duration.ofSeconds(120));
+        Assumptions.assumeTrue(Files.readString(hub.log()).matches("(?s).*using Java (2[1-9]|[3-9]\\d)\\..*"),
+                "the launcher found no JDK 21+ here (it takes /usr/lib/jvm/*25*), so requests run on the platform pool");
+        // the first requests load classes and open the broker session: not what is measured
+        send("/slack/commands", "application/x-www-form-urlencoded", slowCommand(0));
+
+        int port = URI.create(hub.baseUrl()).getPort();
+        List<SocketChannel> tricklers = new ArrayList<>();
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < 200; i++) {
+                SocketChannel channel = SocketChannel.open(new InetSocketAddress("localhost", port));
+                channel.write(ByteBuffer.wrap(("POST " + (i % 2 == 0 ? "/slack/events" : "/slack/commands")
+                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Slack-Request-Timestamp: 1\r\n"
+                        + "X-Slack-Signature: v0=00\r\nContent-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII)));
+                tricklers.add(channel);
+            }
+            trickle.scheduleAtFixedRate(() -> tricklers.forEach(channel -> {
+                try {
+                    channel.write(ByteBuffer.wrap(new byte[] { ' ' }));
+                } catch (IOException e) {
+                    // closed by the hub: nothing more to send
+                }
+            }), 0, 2, TimeUnit.SECONDS);
+            for (int i = 1; i <= 3; i++) {
+                String event = "{\"type\":\"event_callback\",\"team_id\":\"T1\",\"event_id\":\"Ev0SLOW" + i + "\","
+                        + "\"event\":{\"type\":\"message\",\"channel_type\":\"channel\",\"channel\":\"C0SLOW\","
+                        + "\"user\":\"U0ALICE\",\"text\":\"still there?\",\"ts\":\"1." + i + "\"}}";
+                assertAnsweredWithinASecond("/slack/events", "application/json", event);
+                assertAnsweredWithinASecond("/slack/commands", "application/x-www-form-urlencoded", slowCommand(i));
+            }
+        } finally {
+            trickle.shutdownNow();
+            for (SocketChannel channel : tricklers) {
+                channel.close();
+            }
+        }
+    }
+
+    private static String slowCommand(int i) {
+        return "team_id=T1&channel_id=C1&user_id=U1&command=%2Fnothing-here&text=x&trigger_id=slow." + i
+                + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1";
+    }
+
+    private void assertAnsweredWithinASecond(String path, String type, String body) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> answer = send(path, type, body);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answer to %s", path).isLessThan(Duration.ofSeconds(1));
+        assertThat(answer.statusCode()).as("answer to %s: %s", path, answer.body()).isEqualTo(200);
+    }
+
     private HttpResponse<String> send(String path, String type, String body) throws Exception {
         String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
         String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC()).sign(ts, body.getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + path))
+        return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", type).header("X-Slack-Request-Timestamp", ts)
                 .header("X-Slack-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
