@@ -31,7 +31,7 @@ class AlertFailureTests extends AlertsHubTest {
 
     @AfterEach
     void quiet() {
-        awaitStubsQuiet();
+        awaitHubSettled();
     }
 
     @Test

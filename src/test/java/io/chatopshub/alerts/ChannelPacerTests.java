@@ -1,6 +1,7 @@
 package io.chatopshub.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,11 +9,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.HubInstance;
 import io.chatopshub.testing.MemoryStateStore;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,7 @@ class ChannelPacerTests {
 
     @Test
     void concurrentCallersOfOneChannelNeverComeCloserThanTheSpacingEvenWhenACallTakesLong() throws Exception {
-        var store = new MemoryStateStore(Clock.systemUTC());
+        var store = new LeaseLooks(new MemoryStateStore(Clock.systemUTC()));
         var pacer = new ChannelPacer(store, Clock.systemUTC(), Duration.ofMillis(SPACING));
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -38,18 +42,18 @@ class ChannelPacerTests {
                 start.await();
                 return pacer.run("C1", () -> {
                     long begin = System.currentTimeMillis();
-                    sleep(n % 3 == 0 ? 250 : 10);
+                    if (n % 3 == 0) {
+                        // a long call: it lasts until another caller has found the channel busy and
+                        // looked again (it is waiting for this call), or no other call is left
+                        int looks = store.busyLooks();
+                        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                                .until(() -> store.busyLooks() >= looks + 2 || calls.size() == 11);
+                    }
                     calls.add(new Call("C1", begin, System.currentTimeMillis()));
                     return null;
                 });
             }));
         }
-        start.countDown();
-        for (Future<?> f : done) {
-            f.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-
         List<Call> ordered = calls.stream().sorted(Comparator.comparingLong(Call::start)).toList();
         assertThat(ordered).hasSize(12);
         for (int i = 1; i < ordered.size(); i++) {
@@ -104,11 +108,52 @@ class ChannelPacerTests {
         assertThat(nextAt[0] - failedAt).isGreaterThanOrEqualTo(990);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** A store that counts how often a caller found the channel's lease held by another call. */
+    private static final class LeaseLooks implements StateStore {
+
+        private final StateStore store;
+        private final AtomicInteger busyLooks = new AtomicInteger();
+
+        LeaseLooks(StateStore store) {
+            this.store = store;
+        }
+
+        int busyLooks() {
+            return busyLooks.get();
+        }
+
+        @Override
+        public boolean claim(String key, String value, Duration ttl) {
+            return store.claim(key, value, ttl);
+        }
+
+        @Override
+        public Optional<String> get(String key) {
+            Optional<String> value = store.get(key);
+            if (value.filter(v -> v.startsWith("busy|")).isPresent()) {
+                busyLooks.incrementAndGet();
+            }
+            return value;
+        }
+
+        @Override
+        public void put(String key, String value, Duration ttl) {
+            store.put(key, value, ttl);
+        }
+
+        @Override
+        public boolean replace(String key, String expected, String value, Duration ttl) {
+            return store.replace(key, expected, value, ttl);
+        }
+
+        @Override
+        public boolean remove(String key) {
+            return store.remove(key);
+        }
+
+        @Override
+        public boolean isReachable() {
+            return store.isReachable();
         }
     }
 }
