@@ -54,6 +54,12 @@ class ChannelPacerTests {
                 });
             }));
         }
+        start.countDown();
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
         List<Call> ordered = calls.stream().sorted(Comparator.comparingLong(Call::start)).toList();
         assertThat(ordered).hasSize(12);
         for (int i = 1; i < ordered.size(); i++) {
