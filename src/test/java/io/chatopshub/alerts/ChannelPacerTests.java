@@ -9,13 +9,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 import io.chatopshub.dedup.StateStore;
 import io.chatopshub.system.HubInstance;
 import io.chatopshub.testing.MemoryStateStore;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class ChannelPacerTests {
 
     private static final long SPACING = 150;
+    /** Looks by a waiting caller (every 50 ms) that make a call last longer than the spacing. */
+    private static final int LONG_CALL_LOOKS = 5;
 
     private record Call(String channel, long start, long end) {
     }
@@ -43,11 +46,13 @@ class ChannelPacerTests {
                 return pacer.run("C1", () -> {
                     long begin = System.currentTimeMillis();
                     if (n % 3 == 0) {
-                        // a long call: it lasts until another caller has found the channel busy and
-                        // looked again (it is waiting for this call), or no other call is left
-                        int looks = store.busyLooks();
+                        // a long call: it lasts until one other caller has found the channel busy
+                        // LONG_CALL_LOOKS times (it looks every 50 ms, so it has waited longer than
+                        // the spacing for this call), or no other call is left
+                        Map<Long, Integer> before = store.busyLooks();
                         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                                .until(() -> store.busyLooks() >= looks + 2 || calls.size() == 11);
+                                .until(() -> LeaseLooks.mostSince(before, store.busyLooks()) >= LONG_CALL_LOOKS
+                                        || calls.size() == 11);
                     }
                     calls.add(new Call("C1", begin, System.currentTimeMillis()));
                     return null;
@@ -118,14 +123,20 @@ class ChannelPacerTests {
     private static final class LeaseLooks implements StateStore {
 
         private final StateStore store;
-        private final AtomicInteger busyLooks = new AtomicInteger();
+        private final Map<Long, Integer> busyLooks = new ConcurrentHashMap<>();
 
         LeaseLooks(StateStore store) {
             this.store = store;
         }
 
-        int busyLooks() {
-            return busyLooks.get();
+        /** Per calling thread, how often it found the lease busy so far. */
+        Map<Long, Integer> busyLooks() {
+            return Map.copyOf(busyLooks);
+        }
+
+        /** The most looks one thread made between {@code before} and {@code now}. */
+        static int mostSince(Map<Long, Integer> before, Map<Long, Integer> now) {
+            return now.entrySet().stream().mapToInt(e -> e.getValue() - before.getOrDefault(e.getKey(), 0)).max().orElse(0);
         }
 
         @Override
@@ -137,7 +148,7 @@ class ChannelPacerTests {
         public Optional<String> get(String key) {
             Optional<String> value = store.get(key);
             if (value.filter(v -> v.startsWith("busy|")).isPresent()) {
-                busyLooks.incrementAndGet();
+                busyLooks.merge(Thread.currentThread().getId(), 1, Integer::sum);
             }
             return value;
         }
