@@ -44,7 +44,7 @@ class AlertDeliveryOrderTests extends AlertsHubTest {
 
     @AfterEach
     void everythingDelivered() {
-        awaitStubsQuiet();
+        awaitHubSettled();
     }
 
     @Test

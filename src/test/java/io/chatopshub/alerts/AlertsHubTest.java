@@ -154,15 +154,4 @@ public abstract class AlertsHubTest extends HubIntegrationTest {
         }
         return fields;
     }
-
-    /** Waits until Backlog and Slack have had no new call for one poll: the hub's work has settled. */
-    protected static void awaitStubsQuiet() {
-        int[] seen = {-1};
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(1500)).until(() -> {
-            int now = backlogApi.getAllServeEvents().size() + slackApi.getAllServeEvents().size();
-            boolean quiet = now == seen[0];
-            seen[0] = now;
-            return quiet;
-        });
-    }
 }
