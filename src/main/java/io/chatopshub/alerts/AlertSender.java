@@ -1,7 +1,10 @@
 package io.chatopshub.alerts;
 
+import java.util.Map;
+
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.SlackProperties;
+import io.chatopshub.system.Json;
 import io.chatopshub.system.PermanentFailureException;
 
 /**
@@ -73,6 +76,17 @@ public class AlertSender {
             case WEB_API -> pacer.run(channel, () -> postMessage(channel, threadTs, message));
             case DRY_RUN -> postMessage(channel, threadTs, message);
         };
+    }
+
+    /**
+     * An answer only the person who pressed a button sees (its {@code response_url}, ephemeral,
+     * the message left as it is). Not paced: it goes to one person, not into the channel.
+     */
+    public void answerPress(String responseUrl, String text) {
+        if (responseUrl != null && !responseUrl.isBlank()) {
+            slack.postToUrl("response_url", responseUrl,
+                    Json.write(Map.of("response_type", "ephemeral", "replace_original", false, "text", text)));
+        }
     }
 
     /** {@code chat.update}; only when {@link #canUpdate()}. */

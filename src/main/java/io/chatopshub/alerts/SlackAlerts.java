@@ -46,6 +46,9 @@ public class SlackAlerts {
 
     static final Duration GROUP_TTL = Duration.ofDays(1);
     static final Duration MESSAGE_TTL = Duration.ofDays(7);
+    /** Said to a person whose Acknowledge the hub cannot place (only they see it). */
+    static final String UNKNOWN_ALERT_MESSAGE = ":hourglass: This alert message is not one the hub follows (yet): "
+            + "if it was posted a moment ago, press Acknowledge again; nothing was changed.";
     private static final int MAX_ROUNDS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(SlackAlerts.class);
 
@@ -151,7 +154,10 @@ public class SlackAlerts {
         String key = "alerts:slack:" + slackChannel + ":" + value.substring(0, bar) + ":" + value.substring(bar + 1);
         MessageRef ref = store.get(key).map(v -> GroupingState.read(v, MessageRef.class)).orElse(null);
         if (ref == null || ref.ts() == null || ref.digestId() != null || ref.alert() == null) {
-            LOG.info("Acknowledge of {} in {}: no alert message of the hub there; ignored", value, slackChannel);
+            // a press just after the message was posted, before the hub recorded it, or on a message
+            // it no longer follows: nothing changes, and the person who pressed is told so
+            LOG.info("Acknowledge of {} in {}: no alert message of the hub there; told the person", value, slackChannel);
+            sender.answerPress(in.getHeader(SlackHeaders.RESPONSE_URL, String.class), UNKNOWN_ALERT_MESSAGE);
             return;
         }
         if (ref.ackedBy() == null) {

@@ -1,9 +1,13 @@
 package io.chatopshub.alerts;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.http.RequestMethod.POST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.chatopshub.system.Json;
 import java.time.Duration;
 import java.util.List;
@@ -44,14 +48,40 @@ class AlertAcknowledgeTests extends AlertsHubTest {
         assertThat(acknowledgeComments(issueKey)).hasSize(1);
     }
 
+    @Test
+    void aPressTheHubCannotPlaceIsToldToThePersonAndChangesNothing() throws Exception {
+        slackApi.stubFor(WireMock.post(urlPathEqualTo("/actions/ack-unknown")).willReturn(aResponse().withStatus(200).withBody("ok")));
+
+        press("U0CAROL", "carol", "1700009999.000100", "4gNeverPosted", slackApi.baseUrl() + "/actions/ack-unknown");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slackApi.findAll(postRequestedFor(urlPathEqualTo("/actions/ack-unknown"))).isEmpty());
+        awaitHubSettled();
+        var answers = slackApi.findAll(postRequestedFor(urlPathEqualTo("/actions/ack-unknown")));
+        assertThat(answers).singleElement().satisfies(answer -> {
+            var body = Json.readObject(answer.getBodyAsString());
+            assertThat(body.path("response_type").asText()).isEqualTo("ephemeral");
+            assertThat(body.path("replace_original").asBoolean(true)).isFalse();
+            assertThat(body.path("text").asText()).isEqualTo(":hourglass: This alert message is not one the hub follows (yet): "
+                    + "if it was posted a moment ago, press Acknowledge again; nothing was changed.");
+        });
+        assertThat(slack("chat.update")).isEmpty();
+        assertThat(slack("chat.postMessage")).isEmpty();
+        assertThat(backlogApi.getAllServeEvents()).isEmpty();
+    }
+
     private void press(String user, String name, String ts, String id) throws Exception {
+        press(user, name, ts, id, null);
+    }
+
+    private void press(String user, String name, String ts, String id, String responseUrl) throws Exception {
         String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"" + user + "\",\"username\":\"" + name
                 + "\",\"team_id\":\"T0123456\"},\"api_app_id\":\"A0123\",\"container\":{\"type\":\"message\",\"message_ts\":\""
                 + ts + "\",\"channel_id\":\"" + CHANNEL + "\",\"is_ephemeral\":false},"
                 + "\"trigger_id\":\"" + System.nanoTime() + ".1.2\",\"team\":{\"id\":\"T0123456\",\"domain\":\"acme\"},"
                 + "\"channel\":{\"id\":\"" + CHANNEL + "\",\"name\":\"alerts\"},"
                 + "\"actions\":[{\"action_id\":\"alert.ack\",\"block_id\":\"alert-actions\",\"value\":\"mackerel|" + id
-                + "\",\"type\":\"button\",\"action_ts\":\"" + System.nanoTime() + ".1\"}]}";
+                + "\",\"type\":\"button\",\"action_ts\":\"" + System.nanoTime() + ".1\"}]"
+                + (responseUrl == null ? "" : ",\"response_url\":\"" + responseUrl + "\"") + "}";
         assertThat(postSlackInteraction(payload).statusCode()).isEqualTo(200);
     }
 
