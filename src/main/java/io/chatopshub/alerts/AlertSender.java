@@ -1,10 +1,7 @@
 package io.chatopshub.alerts;
 
-import java.util.Map;
-
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.SlackProperties;
-import io.chatopshub.system.Json;
 import io.chatopshub.system.PermanentFailureException;
 
 /**
@@ -84,8 +81,7 @@ public class AlertSender {
      */
     public void answerPress(String responseUrl, String text) {
         if (responseUrl != null && !responseUrl.isBlank()) {
-            slack.postToUrl("response_url", responseUrl,
-                    Json.write(Map.of("response_type", "ephemeral", "replace_original", false, "text", text)));
+            slack.answerPrivately(responseUrl, text);
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -244,8 +243,7 @@ public class ReleaseApprovals {
                 target == null ? (pending == null ? null : pending.project()) : target.project(), code));
         LOG.info("press on release request {} by {} refused: {}", requestId, user, code);
         if (responseUrl != null) {
-            slack.postToUrl("response_url", responseUrl, Json.write(Map.of("response_type", "ephemeral",
-                    "replace_original", false, "text", ":no_entry: " + mrkdwn)));
+            slack.answerPrivately(responseUrl, ":no_entry: " + mrkdwn);
         }
     }
 

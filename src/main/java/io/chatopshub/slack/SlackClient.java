@@ -3,6 +3,7 @@ package io.chatopshub.slack;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.function.SingletonSupplier;
 
 import io.chatopshub.system.DryRun;
+import io.chatopshub.system.Json;
 import io.chatopshub.system.OutboundMetrics;
 import io.chatopshub.system.Pause;
 import io.chatopshub.system.PermanentFailureException;
@@ -179,6 +181,18 @@ public class SlackClient {
         var request = UsergroupsUsersListRequest.builder().token(botToken).usergroup(usergroupId).build();
         var response = call("usergroups.users.list", null, () -> slack.obtain().methods().usergroupsUsersList(request));
         return response.getUsers() == null ? java.util.List.of() : java.util.List.copyOf(response.getUsers());
+    }
+
+    /**
+     * Text only the person who pressed a button (or typed a command) sees, through its
+     * {@code response_url}: ephemeral, the message they acted on left as it is.
+     */
+    public void answerPrivately(String responseUrl, String text) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("response_type", "ephemeral");
+        answer.put("replace_original", false);
+        answer.put("text", text);
+        postToUrl("response_url", responseUrl, Json.write(answer));
     }
 
     /**

@@ -1,8 +1,5 @@
 package io.chatopshub.slack;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Exchange;
@@ -53,11 +50,7 @@ class SlackFailureNotice implements FailureNotice {
             if (responseUrl == null || user == null) {
                 return false;
             }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("response_type", "ephemeral");
-            answer.put("replace_original", false);
-            answer.put("text", text(user, what, reference));
-            slack.postToUrl("response_url", responseUrl, Json.write(answer));
+            slack.answerPrivately(responseUrl, text(user, what, reference));
             return true;
         }
         return false;
