@@ -12,20 +12,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.junit.jupiter.api.Test;
 
 import io.chatopshub.ChatopsHubApplication;
+import io.chatopshub.HubProcess;
+import io.chatopshub.slack.SlackSignatureVerifier;
 
 /**
  * The README's first run (no Slack token, no GitLab, Backlog or Azure credentials) is offline: the
@@ -176,10 +175,7 @@ class DryRunOfflineTests {
 
         /** The hub on its embedded defaults: a signing secret and inbound tokens, no outbound credential. */
         static Child hub(String name, Map<String, String> extra) throws IOException {
-            int port;
-            try (var socket = new java.net.ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = HubProcess.freePort();
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("server.port", String.valueOf(port));
             settings.put("camel.springboot.main-run-controller", "false");
@@ -225,10 +221,8 @@ class DryRunOfflineTests {
                     .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
             if (slackSigned) {
                 String timestamp = String.valueOf(Instant.now().getEpochSecond());
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(SIGNING_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-                String signature = "v0=" + HexFormat.of().formatHex(
-                        mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+                String signature = new SlackSignatureVerifier(SIGNING_SECRET, Clock.systemUTC())
+                        .sign(timestamp, body.getBytes(StandardCharsets.UTF_8));
                 request.header("X-Slack-Request-Timestamp", timestamp).header("X-Slack-Signature", signature);
             }
             return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
