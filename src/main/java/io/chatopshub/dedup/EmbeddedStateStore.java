@@ -123,6 +123,12 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
         }
     }
 
+    /** The file is locked by the process that opened it: no other instance shares these entries. */
+    @Override
+    public boolean isShared() {
+        return false;
+    }
+
     @Override
     public boolean isReachable() {
         return !store.isClosed();

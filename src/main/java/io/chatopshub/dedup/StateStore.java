@@ -40,4 +40,12 @@ public interface StateStore {
 
     /** Cheap reachability probe for readiness; never throws. */
     boolean isReachable();
+
+    /**
+     * True when other hub instances may use the same entries (a shared backend); false for a
+     * store only this process can open, whose callers may then keep short-lived claims in memory.
+     */
+    default boolean isShared() {
+        return true;
+    }
 }

@@ -27,8 +27,9 @@ public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotN
      *
      * @param maxBodySize the largest body taken (413 beyond it, checked while it is read)
      * @param bodyTimeout how long a body may take to arrive after its request's headers; a client
-     *        still sending then is answered 408 and disconnected, so a slow or stalled client holds a
-     *        connection for at most this long (and never a request thread); with non-blocking reads
+     *        still sending then is answered 408 and disconnected, so a slow client holds a connection
+     *        (and, with blocking reads on a platform thread, a request thread) for at most this long
+     *        plus one {@code server.tomcat.connection-timeout}
      * @param nonBlockingReads true: bodies are read without holding a request thread (see
      *        {@code InboundBodyFilter} for what a body cut short is answered then)
      * @param virtualThreads true: on a JVM with virtual threads (21+), each request runs on a virtual

@@ -38,8 +38,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * its headers costs one dispatch more than a blocking read, which is what the timeout buys. The
  * price on Tomcat: a body cut short by the client (half-closed) or a malformed chunk makes Tomcat
  * close the connection at once (its non-blocking read error), so that sender gets no 400 answer;
- * with blocking reads (the default) it does, and a slow client holds a request thread until
- * {@code server.tomcat.connection-timeout} passes between two of its bytes.
+ * with blocking reads (the default) it does. A blocking read holds the request's thread (on Java
+ * 21+ a virtual thread, which costs no pool thread: {@code chatops.http.virtual-threads}) until
+ * the body is in, {@code server.tomcat.connection-timeout} passes between two of its bytes, or
+ * {@code chatops.http.body-timeout} has passed since the headers (408 and closed, as above).
  *
  * <p>Downstream code sees a request whose input stream replays the bytes and whose parameters
  * come from the query string only.
@@ -66,8 +68,12 @@ class InboundBodyFilter extends OncePerRequestFilter {
         this.nonBlocking = nonBlocking;
     }
 
-    /** Reads the stream fully, or returns null as soon as it exceeds {@code limit} bytes. */
-    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+    /**
+     * Reads the stream fully, or returns null as soon as it exceeds {@code limit} bytes.
+     *
+     * @throws BodyTimeout when the body is still arriving at {@code deadline} ({@link System#nanoTime()})
+     */
+    private static byte[] readAtMost(InputStream in, long limit, long deadline) throws IOException {
         var out = new ByteArrayOutputStream(1024);
         byte[] buffer = new byte[8192];
         long total = 0;
@@ -78,8 +84,18 @@ class InboundBodyFilter extends OncePerRequestFilter {
                 return null;
             }
             out.write(buffer, 0, n);
+            if (System.nanoTime() - deadline > 0) {
+                throw new BodyTimeout();
+            }
         }
         return out.toByteArray();
+    }
+
+    /** A blocking read that went on past {@code chatops.http.body-timeout}. */
+    private static final class BodyTimeout extends IOException {
+        BodyTimeout() {
+            super("body timeout");
+        }
     }
 
     @Override
@@ -115,8 +131,12 @@ class InboundBodyFilter extends OncePerRequestFilter {
         }
         if (!nonBlocking) {
             byte[] body;
+            long deadline = System.nanoTime() + bodyTimeoutMillis * 1_000_000;
             try (InputStream in = request.getInputStream()) {
-                body = readAtMost(in, maxBodySize);
+                body = readAtMost(in, maxBodySize, deadline);
+            } catch (BodyTimeout e) {
+                timedOut(response);
+                return;
             } catch (IOException e) {
                 ErrorResponses.write(response, 400, "unreadable_body", "The request body could not be read.");
                 return;
@@ -157,6 +177,12 @@ class InboundBodyFilter extends OncePerRequestFilter {
             return true;
         }
         return false;
+    }
+
+    private void timedOut(HttpServletResponse response) throws IOException {
+        response.setHeader("Connection", "close");
+        ErrorResponses.write(response, 408, "request_timeout",
+                "The request body did not arrive within " + bodyTimeoutMillis + " ms.");
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
@@ -226,11 +252,7 @@ class InboundBodyFilter extends OncePerRequestFilter {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            finish(() -> {
-                response.setHeader("Connection", "close");
-                ErrorResponses.write(response, 408, "request_timeout",
-                        "The request body did not arrive within " + bodyTimeoutMillis + " ms.");
-            });
+            finish(() -> timedOut(response));
         }
 
         @Override

@@ -17,8 +17,8 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import io.chatopshub.system.inbound.InboundKind;
 
 /**
- * The parameters of the hub's own route templates ({@code inbound-edge}, {@code inbound-command},
- * {@code inbound-worker} in routes/inbound/edge.camel.yaml), checked after the route files are
+ * The parameters of the hub's own route templates ({@code inbound-edge} and {@code inbound-worker}
+ * in routes/inbound/edge.camel.yaml), checked after the route files are
  * read and before any route starts. Without it an unknown kind answers 500 to every request, a
  * queue written as an endpoint URI creates a queue nobody consumes, and a consumer count that is
  * not a number fails Camel's start with a conversion trace; here each stops start-up with one line
@@ -27,7 +27,8 @@ import io.chatopshub.system.inbound.InboundKind;
 final class RouteTemplateCheck implements CamelContextConfiguration {
 
     static final String EDGE = "inbound-edge";
-    static final String COMMAND = "inbound-command";
+    /** The edge's default next step: the claim and the durable queue, which needs a queue. */
+    static final String QUEUE_ROUTE = "direct:inbound-queue-delivery";
     static final String WORKER = "inbound-worker";
     /** A plain queue name: what follows {@code jms:queue:}, without a scheme, path or options. */
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -61,11 +62,7 @@ final class RouteTemplateCheck implements CamelContextConfiguration {
             }
             String template = templateOf(model, parameters);
             switch (template) {
-                case EDGE -> {
-                    checkKind(camel, route, template, parameters);
-                    checkQueue(camel, route, template, parameters, "queue");
-                }
-                case COMMAND -> checkKind(camel, route, template, parameters);
+                case EDGE -> checkEdge(camel, model, route, template, parameters);
                 case WORKER -> checkWorker(camel, route, template, parameters, configurations);
                 default -> {
                     // another template: checked by its owner (alert pipelines) or not at all
@@ -91,6 +88,22 @@ final class RouteTemplateCheck implements CamelContextConfiguration {
             }
         }
         return "";
+    }
+
+    private static void checkEdge(CamelContext camel, Model model, RouteDefinition route, String template,
+            Map<String, Object> parameters) {
+        checkKind(camel, route, template, parameters);
+        String then = text(camel, parameters.getOrDefault("then", QUEUE_ROUTE));
+        if (QUEUE_ROUTE.equals(then)) {
+            checkQueue(camel, route, template, parameters, "queue");
+            return;
+        }
+        List<String> inputs = model.getRouteDefinitions().stream()
+                .map(r -> r.getInput() == null ? "" : r.getInput().getEndpointUri())
+                .filter(uri -> uri != null && uri.startsWith("direct:")).sorted().toList();
+        if (!inputs.contains(then)) {
+            throw mistake(camel, route, template, "then", then, "the direct: endpoint of a route, one of " + inputs);
+        }
     }
 
     private static void checkKind(CamelContext camel, RouteDefinition route, String template, Map<String, Object> parameters) {

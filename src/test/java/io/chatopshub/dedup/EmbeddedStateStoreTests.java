@@ -93,6 +93,22 @@ class EmbeddedStateStoreTests {
     }
 
     @Test
+    void aClaimIsWrittenOnlyWhenConfirmedSoOneThatDiedWithTheProcessLeavesNothing() {
+        try (var store = new EmbeddedStateStore(dir.resolve("c.mv.db"), clock)) {
+            var repository = new DeliveryIdRepository(store, Duration.ofHours(24), clock);
+            assertThat(repository.add("slack:event:Ev7")).isTrue();
+            assertThat(repository.add("slack:event:Ev7")).as("a concurrent copy while the first is pending").isFalse();
+            assertThat(store.get("dedup:slack:event:Ev7")).as("nothing written for a pending claim").isEmpty();
+            var restarted = new DeliveryIdRepository(store, Duration.ofHours(24), clock);
+            assertThat(restarted.add("slack:event:Ev7")).as("the retry after a restart is taken as new").isTrue();
+            assertThat(restarted.confirm("slack:event:Ev7")).isTrue();
+            assertThat(store.get("dedup:slack:event:Ev7")).contains("done");
+            assertThat(new DeliveryIdRepository(store, Duration.ofHours(24), clock).add("slack:event:Ev7"))
+                    .as("a confirmed delivery after a restart").isFalse();
+        }
+    }
+
+    @Test
     void theDeliveryIdRepositoryAcceptsAKeyOnce() {
         try (var store = new EmbeddedStateStore(dir.resolve("d.mv.db"), clock)) {
             var repository = new DeliveryIdRepository(store, Duration.ofHours(24), clock);

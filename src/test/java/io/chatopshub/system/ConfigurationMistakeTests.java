@@ -194,6 +194,38 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void anInboundEndpointWithoutAQueueStopsStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("no-queue.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: inbound-edge
+                    routeId: extra-receive-webhook
+                    parameters:
+                      - {name: path, value: /hooks/extra}
+                      - {name: kind, value: mackerelInbound}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .startsWith(file + " line 3: templatedRoute extra-receive-webhook (inbound-edge) parameter 'queue' is not set: "
+                        + "expected a queue name such as chatops.alerts");
+    }
+
+    @Test
+    void anInboundEndpointWhoseNextStepIsNoRouteStopsStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("then-typo.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: inbound-edge
+                    routeId: extra-receive-commands
+                    parameters:
+                      - {name: path, value: /slack/extra-commands}
+                      - {name: kind, value: slackSlashCommands}
+                      - {name: then, value: "direct:inbound-run-comand"}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .startsWith(file + " line 3: templatedRoute extra-receive-commands (inbound-edge) parameter 'then' is "
+                        + "'direct:inbound-run-comand': expected the direct: endpoint of a route, one of [")
+                .contains("direct:inbound-run-command");
+    }
+
+    @Test
     void aWorkerWithANonNumericConsumerCountStopsStartup(CapturedOutput output) throws IOException {
         Path file = routeFile("worker-consumers.camel.yaml", """
                 - templatedRoute:
