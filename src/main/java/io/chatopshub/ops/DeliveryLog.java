@@ -104,7 +104,7 @@ class DeliveryLog extends EventNotifierSupport {
             return null;
         }
         String uri = from.getEndpointUri().toLowerCase(Locale.ROOT);
-        if (uri.startsWith("platform-http:")) {
+        if (uri.startsWith("servlet:")) {
             return Kind.INBOUND;
         }
         if (uri.startsWith("jms:")) {

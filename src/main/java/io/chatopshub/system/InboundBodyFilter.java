@@ -100,7 +100,13 @@ class InboundBodyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !WebhookPaths.matches(request.getRequestURI());
+        return !WebhookPaths.matches(mappedPath(request));
+    }
+
+    /** The path as the container mapped it (after folding {@code //} and dot segments away). */
+    private static String mappedPath(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        return request.getServletPath() + (info == null ? "" : info);
     }
 
     /** The dispatch after the body was read comes through here again, to get the cached body. */
@@ -116,7 +122,7 @@ class InboundBodyFilter extends OncePerRequestFilter {
             chain.doFilter(new CachedBodyRequest(request, body), response);
             return;
         }
-        if (!PLAIN_PATH.matcher(request.getRequestURI()).matches()) {
+        if (!PLAIN_PATH.matcher(request.getRequestURI()).matches() || !isNormalized(request)) {
             ErrorResponses.write(response, 404, "not_found", "Nothing here.");
             return;
         }
@@ -153,6 +159,15 @@ class InboundBodyFilter extends OncePerRequestFilter {
         var reader = new BodyReader(async, request, response, request.getInputStream(), declared);
         async.addListener(reader);
         reader.in.setReadListener(reader);
+    }
+
+    /**
+     * True when the path was sent as the container maps it: no {@code //}, {@code /./} or
+     * {@code /../} for Tomcat to fold away first. Such a request would reach the webhook servlet
+     * with a path Spring's request-path parsing then refuses (a 500), and names no endpoint as sent.
+     */
+    private static boolean isNormalized(HttpServletRequest request) {
+        return (request.getContextPath() + mappedPath(request)).equals(request.getRequestURI());
     }
 
     private void accept(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.common.HttpMessage;
 
 /**
  * Access to the request body exactly as it arrived, captured by the inbound filter before any
@@ -19,9 +20,18 @@ public final class RawBody {
     private RawBody() {
     }
 
+    /** The HTTP request an exchange came from (Camel's servlet), or null. */
+    public static HttpServletRequest request(Exchange exchange) {
+        Message in = exchange.getIn();
+        if (in instanceof HttpMessage http) {
+            return http.getRequest();
+        }
+        return in.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+    }
+
     public static byte[] of(Exchange exchange) {
         Message in = exchange.getIn();
-        HttpServletRequest request = in.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        HttpServletRequest request = request(exchange);
         if (request != null && request.getAttribute(ATTRIBUTE) instanceof byte[] bytes) {
             return bytes;
         }

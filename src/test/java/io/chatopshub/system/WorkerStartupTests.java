@@ -86,6 +86,6 @@ class WorkerStartupTests extends HubIntegrationTest {
     void everyQueueConsumerIsDeferredAndNoEdgeRouteIs() {
         assertThat(workers.deferredRoutes()).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.getEndpoint().getEndpointUri()).startsWith("jms:"));
-        assertThat(workers.deferredRoutes()).noneMatch(r -> r.getEndpoint().getEndpointUri().startsWith("platform-http:"));
+        assertThat(workers.deferredRoutes()).noneMatch(r -> r.getEndpoint().getEndpointUri().startsWith("servlet:"));
     }
 }

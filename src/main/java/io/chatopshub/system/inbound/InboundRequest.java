@@ -37,10 +37,10 @@ public final class InboundRequest {
         return new InboundRequest("POST", body.getBytes(StandardCharsets.UTF_8), null, null);
     }
 
-    /** The HTTP request behind a platform-http exchange. */
+    /** The HTTP request behind an exchange of the webhook servlet. */
     public static InboundRequest of(Exchange exchange) {
         Message in = exchange.getIn();
-        HttpServletRequest servlet = in.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        HttpServletRequest servlet = RawBody.request(exchange);
         if (servlet != null) {
             return new InboundRequest(servlet.getMethod(), RawBody.of(exchange), servlet::getHeader,
                     servlet.getQueryString());
