@@ -17,8 +17,22 @@ import io.chatopshub.system.HubProperties;
 @Configuration(proxyBeanMethods = false)
 class DedupConfiguration {
 
+    /**
+     * The edge's deliveries (routes/inbound/edge.camel.yaml, inbound-queue-delivery): confirmations
+     * written behind the requests, the broker's duplicate detection covering the gap (see
+     * {@link DeliveryIdRepository}).
+     */
     @Bean
     DeliveryIdRepository deliveryIds(StateStore store, DedupProperties properties, Clock clock) {
+        return new DeliveryIdRepository(store, properties.ttl(), clock, true);
+    }
+
+    /**
+     * Slash commands (inbound-run-command): confirmed in the store before the reply, because what a
+     * command queues is not the delivery itself, so no duplicate-detection id stands in for it.
+     */
+    @Bean
+    DeliveryIdRepository commandIds(StateStore store, DedupProperties properties, Clock clock) {
         return new DeliveryIdRepository(store, properties.ttl(), clock);
     }
 

@@ -79,6 +79,16 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
         commitChange();
     }
 
+    /** One commit for all of them. */
+    @Override
+    public void putAll(java.util.Map<String, String> values, Duration ttl) {
+        if (values.isEmpty()) {
+            return;
+        }
+        values.forEach((key, value) -> entries.put(key, encode(value, ttl)));
+        commitChange();
+    }
+
     @Override
     public boolean replace(String key, String expected, String value, Duration ttl) {
         String encoded = encode(value, ttl);

@@ -27,6 +27,11 @@ public interface StateStore {
     /** Stores {@code value} under {@code key} unconditionally. */
     void put(String key, String value, Duration ttl);
 
+    /** Stores every entry unconditionally; a store that can writes them in one commit. */
+    default void putAll(java.util.Map<String, String> values, Duration ttl) {
+        values.forEach((key, value) -> put(key, value, ttl));
+    }
+
     /**
      * Replaces the value of a live entry only while it still equals {@code expected}
      * (compare-and-set). Atomic across instances.

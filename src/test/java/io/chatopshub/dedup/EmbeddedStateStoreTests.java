@@ -109,6 +109,39 @@ class EmbeddedStateStoreTests {
     }
 
     @Test
+    void writeBehindConfirmationsAreDuplicatesAtOnceAndReachTheStoreWithoutTheCaller() {
+        try (var store = new EmbeddedStateStore(dir.resolve("w.mv.db"), clock)) {
+            var repository = new DeliveryIdRepository(store, Duration.ofHours(24), clock, true);
+            for (int i = 0; i < 200; i++) {
+                assertThat(repository.add("mackerel:" + i)).isTrue();
+                assertThat(repository.confirm("mackerel:" + i)).isTrue();
+                assertThat(repository.add("mackerel:" + i)).as("a copy right after the confirmation").isFalse();
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> repository.unwrittenCount() == 0);
+            for (int i = 0; i < 200; i++) {
+                assertThat(store.get("dedup:mackerel:" + i)).as("written: mackerel:%d", i).contains("done");
+            }
+            var restarted = new DeliveryIdRepository(store, Duration.ofHours(24), clock, true);
+            assertThat(restarted.add("mackerel:7")).as("after a restart, from the store").isFalse();
+        }
+    }
+
+    @Test
+    void stoppingWritesWhatIsLeft() throws Exception {
+        try (var store = new EmbeddedStateStore(dir.resolve("s.mv.db"), clock)) {
+            var repository = new DeliveryIdRepository(store, Duration.ofHours(24), clock, true);
+            repository.start();
+            for (int i = 0; i < 50; i++) {
+                repository.add("gitlab:" + i);
+                repository.confirm("gitlab:" + i);
+            }
+            repository.stop();
+            assertThat(repository.unwrittenCount()).isZero();
+            assertThat(store.get("dedup:gitlab:49")).contains("done");
+        }
+    }
+
+    @Test
     void theDeliveryIdRepositoryAcceptsAKeyOnce() {
         try (var store = new EmbeddedStateStore(dir.resolve("d.mv.db"), clock)) {
             var repository = new DeliveryIdRepository(store, Duration.ofHours(24), clock);

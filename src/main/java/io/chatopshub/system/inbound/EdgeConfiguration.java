@@ -6,6 +6,8 @@ import jakarta.jms.ConnectionFactory;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.JmsHeaderFilterStrategy;
+import org.apache.camel.spi.ComponentCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -31,6 +33,8 @@ import io.chatopshub.system.HubProperties;
 class EdgeConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeConfiguration.class);
+    /** Artemis' duplicate-detection property. */
+    static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     @Bean
     DurableWrites durableWritesHealthIndicator(HubProperties hub, Clock clock) {
@@ -60,6 +64,23 @@ class EdgeConfiguration {
         var caching = new CachingConnectionFactory(edge);
         caching.setSessionCacheSize(32);
         return new EdgeConnection(caching, caching);
+    }
+
+    /**
+     * Consumers never see a message's duplicate-detection id ({@code _AMQ_DUPL_ID}, set by the edge
+     * and by some routes for their own sends): a route that sends a message on, or back to its own
+     * queue later (an alert set aside and resumed), would otherwise carry the old id along, and the
+     * broker would drop the second send as a duplicate. A route that wants one sets its own.
+     */
+    @Bean
+    ComponentCustomizer consumersDropDuplicateIds() {
+        return ComponentCustomizer.builder(JmsComponent.class)
+                .withCondition((name, component) -> "jms".equals(name))
+                .build(jms -> {
+                    var strategy = new JmsHeaderFilterStrategy();
+                    strategy.getInFilter().add(DUPLICATE_ID);
+                    jms.setHeaderFilterStrategy(strategy);
+                });
     }
 
     /** The Camel component the edge's route sends with ({@code edge-jms:queue:...}). */
