@@ -296,7 +296,7 @@ public class RunbookJobs {
             tracked = swap(key, tracked, tracked.stopping(user));
         }
         azure.stopJob(jobName);
-        tracked = swap(key, tracked, tracked.stopped());
+        tracked = recordStopSent(key, tracked);
         audit.record(AuditEntry.stopped(request, user));
         LOG.info("job {} of runbook {} stopped by {}", jobName, request.runbook(), user);
         AutomationJob shown = new AutomationJob(jobName, JobStatus.of(tracked.status()), tracked.status(), null, null,
@@ -327,6 +327,30 @@ public class RunbookJobs {
     }
 
     /** Compare-and-set; losing means another delivery moved the job on, so this one starts over. */
+    /**
+     * Records that Azure was asked to stop the job. The job's tracker may have moved the state on
+     * meanwhile (a poll): then the stop is recorded on the newer state instead of failing the press,
+     * whose retry would ask Azure a second time.
+     */
+    private TrackedJob recordStopSent(String key, TrackedJob tracked) {
+        TrackedJob current = tracked;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            TrackedJob next = current.stopped();
+            Duration ttl = next.phase() == TrackedJob.Phase.DONE ? KEEP_FINISHED : ttl();
+            if (store.replace(key, StateJson.write(current), StateJson.write(next), ttl)) {
+                if (next.phase() == TrackedJob.Phase.DONE) {
+                    inFlight.remove(next.request().jobName());
+                }
+                return next;
+            }
+            current = read(key).orElse(null);
+            if (current == null) {
+                return tracked.stopped();
+            }
+        }
+        return swap(key, current, current.stopped());
+    }
+
     private TrackedJob swap(String key, TrackedJob expected, TrackedJob next) {
         Duration ttl = next.phase() == TrackedJob.Phase.DONE ? KEEP_FINISHED : ttl();
         if (!store.replace(key, StateJson.write(expected), StateJson.write(next), ttl)) {

@@ -30,6 +30,8 @@ class AckTimingFilter extends OncePerRequestFilter {
     private static final Pattern KNOWN_SHAPE = Pattern.compile("/(slack|hooks)/[a-z0-9-]{1,40}");
 
     private final MeterRegistry registry;
+    /** One timer per endpoint and status, built once (a builder per request cost more than the recording). */
+    private final java.util.concurrent.ConcurrentMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     AckTimingFilter(MeterRegistry registry) {
         this.registry = registry;
@@ -77,15 +79,16 @@ class AckTimingFilter extends OncePerRequestFilter {
 
     private void record(String path, HttpServletResponse response, long start) {
         int status = response.getStatus();
-        Timer.builder(NAME)
-                .description("Time to answer Slack and webhook requests, by endpoint and status")
-                .tag("endpoint", endpoint(path, status))
-                .tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .serviceLevelObjectives(SLACK_DEADLINE)
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
+        String endpoint = endpoint(path, status);
+        timers.computeIfAbsent(endpoint + " " + status, key -> Timer.builder(NAME)
+                        .description("Time to answer Slack and webhook requests, by endpoint and status")
+                        .tag("endpoint", endpoint)
+                        .tag("status", Integer.toString(status))
+                        .publishPercentileHistogram()
+                        .serviceLevelObjectives(SLACK_DEADLINE)
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry))
                 .record(Duration.ofNanos(System.nanoTime() - start));
     }
 

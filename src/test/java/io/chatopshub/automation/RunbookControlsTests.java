@@ -190,8 +190,10 @@ class RunbookControlsTests extends HubIntegrationTest {
         var fields = command("/runbook", "Restart-WebApp AppName=web", AzureStubs.OPS, "U0ALICE");
         String jobName = JobNames.fromTriggerId(fields.get("trigger_id"));
         azure.jobGoesThrough(jobName, List.of("Running"), "");
+        // Azure takes its time to stop: the job's tracker polls meanwhile and moves the job's state on,
+        // which must not make the press fail and ask Azure a second time
         azure.arm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(AzureStubs.JOBS + jobName + "/stop" + AzureStubs.API))
-                .willReturn(aResponse().withStatus(200)));
+                .willReturn(aResponse().withStatus(200).withFixedDelay(800)));
 
         postSlackCommand(fields);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
