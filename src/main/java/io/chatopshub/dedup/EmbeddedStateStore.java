@@ -37,6 +37,9 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     private final Clock clock;
     private final AtomicLong changes = new AtomicLong();
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** A file larger than this is compacted by the sweep. */
+    static final long COMPACT_ABOVE = 64L << 20;
+    static final int COMPACT_TIME_MS = 1000;
     /** The highest change ticket known to be in the file; guarded by {@link #commitLock}. */
     private long committed;
 
@@ -165,7 +168,28 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
         if (removed > 0) {
             store.commit();
         }
+        compactIfLarge();
         return removed;
+    }
+
+    /**
+     * Gives back the file a busy period left behind. Each commit writes a new chunk (about 24 KB),
+     * and MVStore keeps the old ones for its retention time (45 s), so a storm of state changes grows
+     * the file by hundreds of MB that it never shrinks from by itself. Past {@link #COMPACT_ABOVE},
+     * the live pages are moved together and the file truncated, for at most
+     * {@link #COMPACT_TIME_MS} (state changes wait meanwhile).
+     */
+    void compactIfLarge() {
+        long before = fileSize();
+        if (before <= COMPACT_ABOVE) {
+            return;
+        }
+        store.compactFile(COMPACT_TIME_MS);
+        LOG.info("Embedded state store compacted: {} MB -> {} MB", before >> 20, fileSize() >> 20);
+    }
+
+    long fileSize() {
+        return store.getFileStore().size();
     }
 
     int size() {

@@ -142,6 +142,21 @@ class EmbeddedStateStoreTests {
     }
 
     @Test
+    void theSweepGivesBackTheFileABusyPeriodGrew() {
+        try (var store = new EmbeddedStateStore(dir.resolve("g.mv.db"), clock)) {
+            int i = 0;
+            while (store.fileSize() <= EmbeddedStateStore.COMPACT_ABOVE) {
+                store.put("alerts:state:" + (i++ % 500), "open|" + i, Duration.ofHours(1));
+            }
+            long grown = store.fileSize();
+            store.sweep();
+            assertThat(store.fileSize()).as("file after the sweep (was %d bytes)", grown).isLessThan(grown / 4);
+            assertThat(store.get("alerts:state:7")).isPresent();
+            assertThat(store.size()).isEqualTo(500);
+        }
+    }
+
+    @Test
     void theDeliveryIdRepositoryAcceptsAKeyOnce() {
         try (var store = new EmbeddedStateStore(dir.resolve("d.mv.db"), clock)) {
             var repository = new DeliveryIdRepository(store, Duration.ofHours(24), clock);
