@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -173,7 +174,7 @@ public final class DeliveryIdRepository extends ServiceSupport implements Idempo
         while (!unwritten.isEmpty()) {
             if (!stopping) {
                 // let the confirmations of concurrent requests join this commit
-                java.util.concurrent.locks.LockSupport.parkNanos(GATHER.toNanos());
+                LockSupport.parkNanos(GATHER.toNanos());
             }
             Map<String, String> batch = new LinkedHashMap<>();
             unwritten.keySet().forEach(key -> batch.put(PREFIX + key, DONE));

@@ -100,13 +100,7 @@ class InboundBodyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !WebhookPaths.matches(mappedPath(request));
-    }
-
-    /** The path as the container mapped it (after folding {@code //} and dot segments away). */
-    private static String mappedPath(HttpServletRequest request) {
-        String info = request.getPathInfo();
-        return request.getServletPath() + (info == null ? "" : info);
+        return !WebhookPaths.matches(WebhookPaths.mappedPath(request));
     }
 
     /** The dispatch after the body was read comes through here again, to get the cached body. */
@@ -167,7 +161,7 @@ class InboundBodyFilter extends OncePerRequestFilter {
      * with a path Spring's request-path parsing then refuses (a 500), and names no endpoint as sent.
      */
     private static boolean isNormalized(HttpServletRequest request) {
-        return (request.getContextPath() + mappedPath(request)).equals(request.getRequestURI());
+        return (request.getContextPath() + WebhookPaths.mappedPath(request)).equals(request.getRequestURI());
     }
 
     private void accept(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)

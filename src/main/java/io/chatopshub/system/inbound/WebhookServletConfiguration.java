@@ -17,6 +17,8 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.chatopshub.system.WebhookPaths;
+
 /**
  * The servlet the webhook paths are served by: Camel's own ({@code camel-servlet}), mapped on
  * {@code /slack/*} and {@code /hooks/*}, so the edge's routes ({@code servlet:/slack/events}, ...)
@@ -63,9 +65,9 @@ class WebhookServletConfiguration {
 
         @Override
         public HttpConsumer resolve(HttpServletRequest request, Map<String, HttpConsumer> consumers) {
-            String path = pathOf(request);
+            String path = WebhookPaths.mappedPath(request);
             for (HttpConsumer consumer : consumers.values()) {
-                if (path.equals(withoutLeadingSlash(consumer.getPath()))) {
+                if (path.equals(consumer.getPath())) {
                     return consumer;
                 }
             }
@@ -80,16 +82,6 @@ class WebhookServletConfiguration {
             }
             String restrict = consumer.getEndpoint().getHttpMethodRestrict();
             return restrict == null || restrict.toUpperCase(Locale.ROOT).contains(method.toUpperCase(Locale.ROOT));
-        }
-
-        /** The request's path without its leading slash, as Camel keeps an endpoint's ({@code slack/events}). */
-        private static String pathOf(HttpServletRequest request) {
-            String info = request.getPathInfo();
-            return withoutLeadingSlash(info == null ? request.getServletPath() : request.getServletPath() + info);
-        }
-
-        private static String withoutLeadingSlash(String path) {
-            return path != null && path.startsWith("/") ? path.substring(1) : path;
         }
     }
 }
