@@ -271,15 +271,22 @@ class HostileInputTests extends HubIntegrationTest {
         return null;
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
+    /** The least heap in use over five collections, each waited for by the collectors' own count. */
+    private static long usedHeapAfterGc() {
         var memory = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
+            long collections = collections();
             System.gc();
-            Thread.sleep(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> collections() > collections);
             used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
         }
         return used;
+    }
+
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
     /** Slack's v0 signature, and the ways to get it wrong, including replays of an old capture. */
