@@ -335,13 +335,8 @@ public class RunbookJobs {
     private TrackedJob recordStopSent(String key, TrackedJob tracked) {
         TrackedJob current = tracked;
         for (int attempt = 0; attempt < 10; attempt++) {
-            TrackedJob next = current.stopped();
-            Duration ttl = next.phase() == TrackedJob.Phase.DONE ? KEEP_FINISHED : ttl();
-            if (store.replace(key, StateJson.write(current), StateJson.write(next), ttl)) {
-                if (next.phase() == TrackedJob.Phase.DONE) {
-                    inFlight.remove(next.request().jobName());
-                }
-                return next;
+            if (replaced(key, current, current.stopped())) {
+                return current.stopped();
             }
             current = read(key).orElse(null);
             if (current == null) {
@@ -352,15 +347,23 @@ public class RunbookJobs {
     }
 
     private TrackedJob swap(String key, TrackedJob expected, TrackedJob next) {
-        Duration ttl = next.phase() == TrackedJob.Phase.DONE ? KEEP_FINISHED : ttl();
-        if (!store.replace(key, StateJson.write(expected), StateJson.write(next), ttl)) {
+        if (!replaced(key, expected, next)) {
             throw new TransientFailureException("job " + expected.request().jobName()
                     + " was moved on by another delivery; reading it again", Duration.ofSeconds(1));
+        }
+        return next;
+    }
+
+    /** Compare-and-set of the job's state; a job that is done is no longer in flight. */
+    private boolean replaced(String key, TrackedJob expected, TrackedJob next) {
+        Duration ttl = next.phase() == TrackedJob.Phase.DONE ? KEEP_FINISHED : ttl();
+        if (!store.replace(key, StateJson.write(expected), StateJson.write(next), ttl)) {
+            return false;
         }
         if (next.phase() == TrackedJob.Phase.DONE) {
             inFlight.remove(next.request().jobName());
         }
-        return next;
+        return true;
     }
 
     private Duration ttl() {
