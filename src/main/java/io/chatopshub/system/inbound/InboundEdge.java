@@ -100,7 +100,8 @@ public class InboundEdge {
 
     /**
      * Runs a slash command read outside HTTP (Socket Mode) the way the edge runs one from
-     * {@code /slack/commands} ({@code then: direct:inbound-run-command}): claimed once, its route runs and queues its work, and the reply is returned.
+     * {@code /slack/commands} ({@code then: direct:inbound-run-command}): claimed once, its route
+     * runs and queues its work, and the reply is returned.
      *
      * @return the reply (Slack's JSON answer to the command)
      */
