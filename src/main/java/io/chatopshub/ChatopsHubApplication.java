@@ -5,6 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import io.chatopshub.slack.early.EarlyStart;
+
 /**
  * The hub. Spring Cloud AWS is here only for {@code spring.config.import=aws-secretsmanager:…},
  * which builds its own client; its auto-configured clients would look up an AWS region at startup
@@ -57,11 +59,19 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ChatopsHubApplication {
 
     public static void main(String[] args) {
+        // signed Slack requests are taken on the hub's port while the rest of it starts (EarlyEdge)
+        EarlyStart early = EarlyStart.begin(args);
         var application = new SpringApplication(ChatopsHubApplication.class);
+        application.addInitializers(early::register);
         if (Boolean.getBoolean("chatops.startup.timeline")) {
             // where start-up time goes, step by step, at /actuator/startup (bench/startup-timeline.sh)
             application.setApplicationStartup(new BufferingApplicationStartup(20_000));
         }
-        application.run(args);
+        try {
+            application.run(args);
+        } catch (RuntimeException | Error e) {
+            early.close();
+            throw e;
+        }
     }
 }

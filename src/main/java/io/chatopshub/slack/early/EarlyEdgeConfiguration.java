@@ -1,0 +1,77 @@
+package io.chatopshub.slack.early;
+
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.chatopshub.slack.SlackClient;
+import io.chatopshub.slack.socket.SlackEnvelopeSink;
+
+/**
+ * The hub's side of the early edge: the port handed over just before the web server binds it,
+ * and what the early edge took handed to the hub once it is ready ({@link EarlySpoolDrain}). The
+ * drain runs whether or not this start had an early edge: a hub killed while it started leaves
+ * its deliveries for the next start.
+ */
+@Configuration(proxyBeanMethods = false)
+class EarlyEdgeConfiguration {
+
+    /** Spring Boot's servlet web server starts in this phase ({@code WebServerStartStopLifecycle}). */
+    static final int WEB_SERVER_PHASE = Integer.MAX_VALUE - 2048;
+
+    @Bean
+    SmartLifecycle earlyEdgeHandover(ObjectProvider<EarlyStart> early) {
+        return new Handover(early);
+    }
+
+    @Bean
+    EarlySpoolDrain earlySpoolDrain(@Value("${chatops.data-dir:./data}") Path dataDir, SlackEnvelopeSink sink,
+                                    SlackClient slack) {
+        return new EarlySpoolDrain(new EarlySpool(dataDir), sink, slack);
+    }
+
+    /** Closes the early edge in the phase before the web server's, so the port is free when Tomcat binds it. */
+    private static final class Handover implements SmartLifecycle {
+
+        private static final Logger LOG = LoggerFactory.getLogger(EarlyEdge.class);
+
+        private final ObjectProvider<EarlyStart> early;
+        private volatile boolean running;
+
+        Handover(ObjectProvider<EarlyStart> early) {
+            this.early = early;
+        }
+
+        @Override
+        public void start() {
+            EarlyStart start = early.getIfAvailable();
+            if (start != null) {
+                start.notes().forEach(LOG::info);
+                start.close();
+                start.edge().ifPresent(edge -> LOG.info("{}; the port is the hub's now", edge.summary()));
+            }
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return WEB_SERVER_PHASE - 1;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.chatopshub.slack.early;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+import io.chatopshub.slack.SlackClient;
+import io.chatopshub.slack.socket.EnvelopeKind;
+import io.chatopshub.slack.socket.SlackEnvelopeSink;
+import io.chatopshub.system.BadRequestException;
+import io.chatopshub.system.Json;
+import io.chatopshub.system.Secrets;
+
+/**
+ * Hands what the early edge took to the hub once it is ready, oldest first, through the seam
+ * Socket Mode uses ({@link SlackEnvelopeSink}): the same kinds read it, the same claim
+ * de-duplicates it, the same queues take it. A slash command's answer, which Slack could not be
+ * given when the early edge answered, goes to the command's {@code response_url}. A delivery
+ * stays in the spool until the hub has taken it: when the hub cannot (the broker refuses), the
+ * drain tries again later, 2 s and then up to a minute apart. A thread exists only while there is
+ * something to hand over.
+ */
+public class EarlySpoolDrain implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EarlySpoolDrain.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+    private static final Duration LAST_RETRY = Duration.ofMinutes(1);
+
+    private final EarlySpool spool;
+    private final SlackEnvelopeSink sink;
+    private final SlackClient slack;
+    private volatile ScheduledExecutorService thread;
+
+    EarlySpoolDrain(EarlySpool spool, SlackEnvelopeSink sink, SlackClient slack) {
+        this.spool = spool;
+        this.sink = sink;
+        this.slack = slack;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void onReady() {
+        if (spool.waiting().isEmpty()) {
+            return;
+        }
+        thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "early-edge-drain");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.execute(() -> drain(FIRST_RETRY));
+    }
+
+    /** Hands over everything waiting; when something could not be, tries again after {@code retry}. */
+    void drain(Duration retry) {
+        int handed = 0;
+        for (EarlySpool.Entry entry : spool.waiting()) {
+            try {
+                handOver(entry);
+            } catch (BadRequestException e) {
+                LOG.warn("early-edge delivery {} cannot be read by the hub and is dropped: {}", entry.deliveryId(),
+                        Secrets.mask(e.getMessage()));
+            } catch (RuntimeException e) {
+                Duration next = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
+                LOG.warn("early-edge delivery {} could not be handed to the hub ({}); trying again in {} s",
+                        entry.deliveryId(), Secrets.mask(String.valueOf(e)), retry.toSeconds());
+                thread.schedule(() -> drain(next), retry.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            spool.remove(entry);
+            handed++;
+        }
+        LOG.info("handed {} deliveries the early edge took to the hub", handed);
+        thread.shutdown();
+    }
+
+    private void handOver(EarlySpool.Entry entry) {
+        String answer = sink.accept(entry.kind(), entry.payload());
+        if (entry.kind() != EnvelopeKind.SLASH_COMMANDS) {
+            return;
+        }
+        String responseUrl = Json.text(Json.readObject(entry.payload()), "response_url");
+        if (answer == null || answer.isBlank() || responseUrl == null) {
+            return;
+        }
+        try {
+            slack.postToUrl("response_url", responseUrl, answer);
+        } catch (RuntimeException e) {
+            // the command's work is queued; only its answer is lost, and saying it again would not help
+            LOG.warn("the answer to early-edge delivery {} could not be sent to its response_url: {}",
+                    entry.deliveryId(), Secrets.mask(String.valueOf(e)));
+        }
+    }
+
+    @Override
+    public void destroy() {
+        ScheduledExecutorService running = thread;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+}
