@@ -2,6 +2,7 @@ package io.chatopshub;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -60,7 +61,11 @@ public class ChatopsHubApplication {
 
     public static void main(String[] args) {
         // signed Slack requests are taken on the hub's port while the rest of it starts (EarlyEdge)
-        EarlyStart early = EarlyStart.begin(args);
+        run(EarlyStart.begin(args), args);
+    }
+
+    /** Starts the hub behind an early start, which it takes the port from (main, and tests that start it the same way). */
+    public static ConfigurableApplicationContext run(EarlyStart early, String[] args) {
         var application = new SpringApplication(ChatopsHubApplication.class);
         application.addInitializers(early::register);
         if (Boolean.getBoolean("chatops.startup.timeline")) {
@@ -68,7 +73,7 @@ public class ChatopsHubApplication {
             application.setApplicationStartup(new BufferingApplicationStartup(20_000));
         }
         try {
-            application.run(args);
+            return application.run(args);
         } catch (RuntimeException | Error e) {
             early.close();
             throw e;

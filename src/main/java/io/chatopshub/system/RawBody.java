@@ -29,11 +29,16 @@ public final class RawBody {
         return in.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
     }
 
+    /** The body the inbound filter read from this request, or null when it read none. */
+    public static byte[] of(HttpServletRequest request) {
+        return request != null && request.getAttribute(ATTRIBUTE) instanceof byte[] bytes ? bytes : null;
+    }
+
     public static byte[] of(Exchange exchange) {
         Message in = exchange.getIn();
-        HttpServletRequest request = request(exchange);
-        if (request != null && request.getAttribute(ATTRIBUTE) instanceof byte[] bytes) {
-            return bytes;
+        byte[] raw = of(request(exchange));
+        if (raw != null) {
+            return raw;
         }
         byte[] body = in.getBody(byte[].class);
         return body == null ? new byte[0] : body;

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -169,26 +170,47 @@ public final class EarlyEdge implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Answer answer;
+            Response response;
             try {
-                answer = answer(exchange);
-            } catch (InvalidSignatureException e) {
-                answer = Answer.error(401, "unauthorized", e.getMessage());
+                byte[] body = body(exchange);
+                response = take(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                        exchange.getRequestHeaders()::getFirst, body);
             } catch (BadRequestException e) {
-                answer = Answer.error(400, "bad_request", e.getMessage());
-            } catch (IOException e) {
-                answer = Answer.error(503, "unavailable", "The request could not be accepted right now; try again.")
-                        .retryAfter();
+                response = Response.error(400, "bad_request", e.getMessage());
             }
-            if (answer.status() >= 300) {
-                refused.incrementAndGet();
-            }
-            send(exchange, answer);
+            send(exchange, response);
         }
     }
 
-    private Answer answer(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getRawPath();
+    /**
+     * The early edge's answer to one request, whatever carried it: the JDK server before the hub
+     * had the port, the hub's own servlet filter between the port's handover and the hub's
+     * readiness ({@link StartingGate}).
+     *
+     * @param header the request's header of a name, or null
+     * @param body the raw body, or null when it was larger than {@code chatops.http.max-body-size}
+     */
+    public Response take(String method, String path, UnaryOperator<String> header, byte[] body) {
+        Response response;
+        try {
+            response = answer(method, path, header, body);
+        } catch (InvalidSignatureException e) {
+            response = Response.error(401, "unauthorized", e.getMessage());
+        } catch (BadRequestException e) {
+            response = Response.error(400, "bad_request", e.getMessage());
+        } catch (IOException e) {
+            response = Response.error(503, "unavailable", "The request could not be accepted right now; try again.")
+                    .retryAfter();
+        }
+        if (response.status() >= 300) {
+            refused.incrementAndGet();
+        } else if (firstAnswerNanos == 0 && !"/actuator/health/liveness".equals(path)) {
+            firstAnswerNanos = System.nanoTime();
+        }
+        return response;
+    }
+
+    private Response answer(String method, String path, UnaryOperator<String> header, byte[] body) throws IOException {
         EnvelopeKind kind = switch (path) {
             case "/slack/events" -> EnvelopeKind.EVENTS_API;
             case "/slack/commands" -> EnvelopeKind.SLASH_COMMANDS;
@@ -197,25 +219,23 @@ public final class EarlyEdge implements AutoCloseable {
         };
         if (kind == null) {
             return switch (path) {
-                case "/actuator/health/liveness" -> Answer.json(200, "{\"status\":\"UP\"}");
-                case "/actuator/health", "/actuator/health/readiness" -> Answer.json(503, "{\"status\":\"OUT_OF_SERVICE\"}");
-                default -> Answer.error(503, "starting", "The hub is starting; try again in a few seconds.").retryAfter();
+                case "/actuator/health/liveness" -> Response.json(200, "{\"status\":\"UP\"}");
+                case "/actuator/health", "/actuator/health/readiness" -> Response.json(503, "{\"status\":\"OUT_OF_SERVICE\"}");
+                default -> Response.error(503, "starting", "The hub is starting; try again in a few seconds.").retryAfter();
             };
         }
-        if (!"POST".equals(exchange.getRequestMethod())) {
-            return Answer.error(405, "method_not_allowed", exchange.getRequestMethod() + " is not taken here; use POST");
+        if (!"POST".equals(method)) {
+            return Response.error(405, "method_not_allowed", method + " is not taken here; use POST");
         }
-        String mediaType = mediaType(exchange);
+        String mediaType = mediaType(header.apply("Content-Type"));
         String expected = kind == EnvelopeKind.EVENTS_API ? "application/json" : "application/x-www-form-urlencoded";
         if (!expected.equals(mediaType)) {
-            return Answer.error(415, "unsupported_media_type", path + " takes " + expected);
+            return Response.error(415, "unsupported_media_type", path + " takes " + expected);
         }
-        byte[] body = body(exchange);
         if (body == null) {
-            return Answer.error(413, "body_too_large", "the body is larger than " + settings.maxBodyBytes() + " bytes");
+            return Response.error(413, "body_too_large", "the body is larger than " + settings.maxBodyBytes() + " bytes");
         }
-        verifier.verify(exchange.getRequestHeaders().getFirst("X-Slack-Request-Timestamp"),
-                exchange.getRequestHeaders().getFirst("X-Slack-Signature"), body);
+        verifier.verify(header.apply("X-Slack-Request-Timestamp"), header.apply("X-Slack-Signature"), body);
         if (!Utf8.isWellFormed(body)) {
             throw new BadRequestException("the body is not UTF-8");
         }
@@ -227,16 +247,16 @@ public final class EarlyEdge implements AutoCloseable {
         };
     }
 
-    private Answer event(String json) throws IOException {
+    private Response event(String json) throws IOException {
         Delivery delivery = SlackInbound.readEvent(json);
         if (delivery.isQueued()) {
             take(EnvelopeKind.EVENTS_API, delivery.id(), json);
         }
         String answer = delivery.answer().body();
-        return answer == null || answer.isEmpty() ? Answer.empty() : Answer.json(200, answer);
+        return answer == null || answer.isEmpty() ? Response.empty() : Response.json(200, answer);
     }
 
-    private Answer command(String form) throws IOException {
+    private Response command(String form) throws IOException {
         Map<String, String> fields = QueryStrings.parseSingle(form);
         Delivery delivery = SlackInbound.readCommandFields(fields);
         take(EnvelopeKind.SLASH_COMMANDS, delivery.id(), Json.write(new LinkedHashMap<>(fields)));
@@ -244,10 +264,10 @@ public final class EarlyEdge implements AutoCloseable {
         reply.put("response_type", "ephemeral");
         reply.put("text", ":hourglass_flowing_sand: `" + Mrkdwn.escape(fields.get("command"))
                 + "` is received; the hub is starting and answers it here in a moment.");
-        return Answer.json(200, Json.write(reply));
+        return Response.json(200, Json.write(reply));
     }
 
-    private Answer interaction(String form) throws IOException {
+    private Response interaction(String form) throws IOException {
         String payload = QueryStrings.parseSingle(form).get("payload");
         if (payload == null) {
             throw new BadRequestException("an interaction needs a payload field");
@@ -259,16 +279,16 @@ public final class EarlyEdge implements AutoCloseable {
         // the hub names an interaction by its kind's rules once it is up; here the payload itself
         // names it, so a retried copy of the same press is written once
         take(EnvelopeKind.INTERACTIVE, "early:interaction:" + payload, payload);
-        return Answer.empty();
+        return Response.empty();
     }
 
     private void take(EnvelopeKind kind, String deliveryId, String payload) throws IOException {
-        spool.write(kind, deliveryId, payload, clock.instant());
-        taken.incrementAndGet();
+        if (spool.write(kind, deliveryId, payload, clock.instant())) {
+            taken.incrementAndGet();
+        }
     }
 
-    private String mediaType(HttpExchange exchange) {
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    private static String mediaType(String contentType) {
         if (contentType == null) {
             return "";
         }
@@ -292,25 +312,22 @@ public final class EarlyEdge implements AutoCloseable {
         }
     }
 
-    private void send(HttpExchange exchange, Answer answer) throws IOException {
-        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-        if (answer.contentType() != null) {
-            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+        if (response.contentType() != null) {
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
         }
-        if (answer.retryAfterSeconds() > 0) {
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf(answer.retryAfterSeconds()));
+        if (response.retryAfterSeconds() > 0) {
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf(response.retryAfterSeconds()));
         }
-        if (answer.status() >= 400) {
+        if (response.status() >= 400) {
             exchange.getResponseHeaders().set("Connection", "close");
         }
-        exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+        exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
-        }
-        if (answer.status() == 200 && firstAnswerNanos == 0 && !"/actuator/health/liveness".equals(exchange.getRequestURI().getPath())) {
-            firstAnswerNanos = System.nanoTime();
         }
     }
 
@@ -323,22 +340,23 @@ public final class EarlyEdge implements AutoCloseable {
         };
     }
 
-    private record Answer(int status, String contentType, String body, int retryAfterSeconds) {
+    /** An answer of the early edge. */
+    public record Response(int status, String contentType, String body, int retryAfterSeconds) {
 
-        static Answer json(int status, String json) {
-            return new Answer(status, "application/json", json, 0);
+        static Response json(int status, String json) {
+            return new Response(status, "application/json", json, 0);
         }
 
-        static Answer empty() {
-            return new Answer(200, null, "", 0);
+        static Response empty() {
+            return new Response(200, null, "", 0);
         }
 
-        static Answer error(int status, String error, String message) {
+        static Response error(int status, String error, String message) {
             return json(status, ErrorResponses.body(error, message));
         }
 
-        Answer retryAfter() {
-            return new Answer(status, contentType, body, 5);
+        Response retryAfter() {
+            return new Response(status, contentType, body, 5);
         }
     }
 }

@@ -6,16 +6,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.socket.SlackEnvelopeSink;
 
 /**
  * The hub's side of the early edge: the port handed over just before the web server binds it,
- * and what the early edge took handed to the hub once it is ready ({@link EarlySpoolDrain}). The
+ * the early edge's answers on the hub's own port until its routes run ({@link StartingGate}), and
+ * what the early edge took handed to the hub once it is ready ({@link EarlySpoolDrain}). The
  * drain runs whether or not this start had an early edge: a hub killed while it started leaves
  * its deliveries for the next start.
  */
@@ -31,9 +34,23 @@ class EarlyEdgeConfiguration {
     }
 
     @Bean
-    EarlySpoolDrain earlySpoolDrain(@Value("${chatops.data-dir:./data}") Path dataDir, SlackEnvelopeSink sink,
-                                    SlackClient slack) {
-        return new EarlySpoolDrain(new EarlySpool(dataDir), sink, slack);
+    StartingGate startingGate(ObjectProvider<EarlyStart> early) {
+        return new StartingGate(early);
+    }
+
+    /** After the raw body is read (InboundBodyFilter, HIGHEST_PRECEDENCE + 10), before anything else sees the request. */
+    @Bean
+    FilterRegistrationBean<StartingGate> startingGateFilter(StartingGate gate) {
+        var registration = new FilterRegistrationBean<>(gate);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
+        registration.addUrlPatterns("/slack/*", "/hooks/*");
+        return registration;
+    }
+
+    @Bean
+    EarlySpoolDrain earlySpoolDrain(@Value("${chatops.data-dir:./data}") Path dataDir, StartingGate gate,
+                                    SlackEnvelopeSink sink, SlackClient slack) {
+        return new EarlySpoolDrain(new EarlySpool(dataDir), gate, sink, slack);
     }
 
     /** Closes the early edge in the phase before the web server's, so the port is free when Tomcat binds it. */

@@ -34,18 +34,21 @@ public class EarlySpoolDrain implements DisposableBean {
     private static final Duration LAST_RETRY = Duration.ofMinutes(1);
 
     private final EarlySpool spool;
+    private final StartingGate gate;
     private final SlackEnvelopeSink sink;
     private final SlackClient slack;
     private volatile ScheduledExecutorService thread;
 
-    EarlySpoolDrain(EarlySpool spool, SlackEnvelopeSink sink, SlackClient slack) {
+    EarlySpoolDrain(EarlySpool spool, StartingGate gate, SlackEnvelopeSink sink, SlackClient slack) {
         this.spool = spool;
+        this.gate = gate;
         this.sink = sink;
         this.slack = slack;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     public void onReady() {
+        gate.close();
         if (spool.waiting().isEmpty()) {
             return;
         }

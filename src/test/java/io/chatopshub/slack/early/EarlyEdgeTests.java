@@ -1,0 +1,175 @@
+package io.chatopshub.slack.early;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.slack.socket.EnvelopeKind;
+import io.chatopshub.system.Json;
+
+/** The early edge on its own: what it takes, what it refuses, and that it lets the port go. */
+class EarlyEdgeTests {
+
+    private static final String SECRET = "early-edge-test-secret";
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private EarlyEdge edge;
+
+    @TempDir
+    Path dataDir;
+
+    @AfterEach
+    void close() {
+        if (edge != null) {
+            edge.close();
+        }
+    }
+
+    private EarlyEdge start(long maxBody) throws Exception {
+        edge = EarlyEdge.start(new EarlyEdge.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SECRET,
+                dataDir, maxBody), Clock.systemUTC());
+        return edge;
+    }
+
+    private HttpResponse<String> signed(String method, String path, String type, String body, long timestamp) throws Exception {
+        String ts = String.valueOf(timestamp);
+        String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC()).sign(ts, body.getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + path))
+                .header("Content-Type", type).header("X-Slack-Request-Timestamp", ts).header("X-Slack-Signature", signature)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> signed(String path, String type, String body) throws Exception {
+        return signed("POST", path, type, body, Clock.systemUTC().instant().getEpochSecond());
+    }
+
+    private static String command(String trigger) {
+        return "team_id=T1&channel_id=C1&user_id=U1&command=%2Frunbook&text=Restart-WebApp&trigger_id=" + trigger
+                + "&response_url=" + URLEncoder.encode("https://hooks.slack.com/commands/T1/1/x", StandardCharsets.UTF_8);
+    }
+
+    private static void assertJsonError(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(Json.readObject(response.body()).has("error")).isTrue();
+        assertThat(response.body()).doesNotContain(SECRET).doesNotContain("at io.");
+    }
+
+    @Test
+    void aSignedCommandIsWrittenToTheSpoolThenAnsweredAndARetriedCopyIsWrittenOnce() throws Exception {
+        start(1024 * 1024);
+        HttpResponse<String> answer = signed("/slack/commands", FORM, command("early.1"));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        var reply = Json.readObject(answer.body());
+        assertThat(Json.text(reply, "response_type")).isEqualTo("ephemeral");
+        assertThat(Json.text(reply, "text")).contains("`/runbook` is received").contains("answers it here");
+
+        assertThat(signed("/slack/commands", FORM, command("early.1")).statusCode()).isEqualTo(200);
+        List<EarlySpool.Entry> waiting = edge.spool().waiting();
+        assertThat(waiting).singleElement().satisfies(entry -> {
+            assertThat(entry.kind()).isEqualTo(EnvelopeKind.SLASH_COMMANDS);
+            assertThat(entry.deliveryId()).isEqualTo("slack:command:early.1");
+            assertThat(Json.text(Json.readObject(entry.payload()), "response_url")).isEqualTo("https://hooks.slack.com/commands/T1/1/x");
+            assertThat(Json.text(Json.readObject(entry.payload()), "text")).isEqualTo("Restart-WebApp");
+        });
+        assertThat(edge.summary()).contains("1 Slack deliveries taken");
+    }
+
+    @Test
+    void eventsAndInteractionsAreTakenAndUrlVerificationIsAnsweredWithItsChallenge() throws Exception {
+        start(1024 * 1024);
+        HttpResponse<String> challenge = signed("/slack/events", "application/json",
+                "{\"type\":\"url_verification\",\"challenge\":\"c-123\"}");
+        assertThat(challenge.statusCode()).isEqualTo(200);
+        assertThat(Json.text(Json.readObject(challenge.body()), "challenge")).isEqualTo("c-123");
+
+        String event = "{\"type\":\"event_callback\",\"event_id\":\"Ev0EARLY\",\"event\":{\"type\":\"app_mention\",\"text\":\"hi\"}}";
+        HttpResponse<String> eventAnswer = signed("/slack/events", "application/json; charset=utf-8", event);
+        assertThat(eventAnswer.statusCode()).isEqualTo(200);
+        assertThat(eventAnswer.body()).isEmpty();
+
+        String press = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U1\"},\"actions\":[{\"action_id\":\"approve\"}]}";
+        HttpResponse<String> pressAnswer = signed("/slack/interactions", FORM, "payload=" + URLEncoder.encode(press, StandardCharsets.UTF_8));
+        assertThat(pressAnswer.statusCode()).isEqualTo(200);
+
+        assertThat(edge.spool().waiting()).extracting(EarlySpool.Entry::kind)
+                .containsExactly(EnvelopeKind.EVENTS_API, EnvelopeKind.INTERACTIVE);
+        assertThat(edge.spool().waiting().get(0).deliveryId()).isEqualTo("slack:event:Ev0EARLY");
+        assertThat(edge.spool().waiting().get(1).payload()).isEqualTo(press);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithAJsonErrorAndNothingIsTaken() throws Exception {
+        start(2048);
+        String body = command("early.2");
+        long now = Clock.systemUTC().instant().getEpochSecond();
+        assertJsonError(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/slack/commands"))
+                .header("Content-Type", FORM).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()), 401);
+        assertJsonError(signed("POST", "/slack/commands", FORM, body, now - 400), 401);
+        assertJsonError(signed("/slack/commands", "application/json", body), 415);
+        assertJsonError(signed("/slack/commands", FORM, "command=%2Ftest&text="), 400);
+        assertJsonError(signed("/slack/events", "application/json", "{\"type\":\"event_callback\""), 400);
+        assertJsonError(signed("/slack/interactions", FORM, "payload=%7B%7D"), 400);
+        assertJsonError(signed("/slack/events", "application/json", "{\"pad\":\"" + "x".repeat(3000) + "\"}"), 413);
+        assertJsonError(signed("PUT", "/slack/commands", FORM, body, now), 405);
+        assertThat(edge.spool().waiting()).isEmpty();
+        assertThat(edge.summary()).contains("0 Slack deliveries taken");
+    }
+
+    @Test
+    void everythingElseIsAskedToComeBackAndReadinessSaysNotYet() throws Exception {
+        start(1024 * 1024);
+        HttpResponse<String> mackerel = signed("/hooks/mackerel?token=x", "application/json", "{}");
+        assertJsonError(mackerel, 503);
+        assertThat(mackerel.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+        assertThat(get("/actuator/health").body()).contains("OUT_OF_SERVICE");
+    }
+
+    @Test
+    void aDeliveryThatCannotBeWrittenIsNotAnswered200() throws Exception {
+        Files.writeString(dataDir.resolve(EarlySpool.FOLDER), "a file where the folder should be");
+        start(1024 * 1024);
+        HttpResponse<String> answer = signed("/slack/commands", FORM, command("early.3"));
+        assertJsonError(answer, 503);
+        assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void closingLetsThePortGo() throws Exception {
+        start(1024);
+        int port = edge.port();
+        edge.close();
+        try (ServerSocket hub = new ServerSocket()) {
+            hub.setReuseAddress(true);
+            hub.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            assertThat(hub.getLocalPort()).isEqualTo(port);
+        }
+        edge = null;
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
