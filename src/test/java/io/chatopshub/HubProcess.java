@@ -82,11 +82,7 @@ public final class HubProcess implements AutoCloseable {
      * process exits.
      */
     public HubProcess start(Duration timeout) throws IOException, InterruptedException {
-        Files.createDirectories(log.getParent());
-        var builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(environment);
-        process = builder.start();
+        launch();
         HttpClient http = HttpClient.newHttpClient();
         try {
             Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
@@ -100,6 +96,20 @@ public final class HubProcess implements AutoCloseable {
             throw new IllegalStateException("hub not ready within " + timeout + "; see " + log);
         }
         return this;
+    }
+
+    /** Starts the JVM (appending to the log) and returns at once. */
+    public HubProcess launch() throws IOException {
+        Files.createDirectories(log.getParent());
+        var builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
+        return this;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     private boolean ready(HttpClient http) throws InterruptedException {

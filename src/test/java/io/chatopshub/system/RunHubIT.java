@@ -84,6 +84,41 @@ class RunHubIT {
     }
 
     /**
+     * The first signed command is answered by the early edge, seconds before the hub is up; the
+     * hub is then killed (SIGKILL) before it could do anything with it, and the next start still
+     * does the command's work and sends its answer to the response_url, once.
+     */
+    @Test
+    void aCommandTheLauncherAnswersBeforeTheHubIsUpSurvivesASigkillAndIsAnsweredAfterTheRestart() throws Exception {
+        slack.start();
+        slack.stubFor(post(urlPathEqualTo("/response/early")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "run-hub-early-");
+        Map<String, String> properties = Map.of(
+                "chatops.data-dir", dataDir.toString(),
+                "chatops.slack.signing-secret", SECRET,
+                "chatops.slack.bot-token", "xoxb-launcher-test",
+                "chatops.slack.url", slack.baseUrl());
+        int port = HubProcess.freePort();
+        hub = HubProcess.viaLauncher(port, dataDir.resolve("hub.log"), properties).launch();
+        String command = "team_id=T1&channel_id=C1&user_id=U1&command=%2Fnothing-here&text=x&trigger_id=early.1"
+                + "&response_url=" + java.net.URLEncoder.encode(slack.baseUrl() + "/response/early", StandardCharsets.UTF_8);
+        HttpResponse<String> first = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> send("/slack/commands", "application/x-www-form-urlencoded", command), r -> r.statusCode() == 200);
+        assertThat(first.body()).as("answered by the early edge").contains("is received; the hub is starting");
+        assertThat(hub.isAlive()).isTrue();
+        hub.kill();
+        assertThat(Files.readString(hub.log())).doesNotContain("handed ");
+        slack.verify(0, postRequestedFor(urlPathEqualTo("/response/early")));
+
+        hub = HubProcess.viaLauncher(port, dataDir.resolve("hub.log"), properties).start(Duration.ofSeconds(120));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> slack.verify(1, postRequestedFor(urlPathEqualTo("/response/early"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("I don't know the command `/nothing-here`"))));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(hub.log()))
+                .contains("handed 1 deliveries the early edge took to the hub"));
+    }
+
+    /**
      * The launcher runs the hub on JDK 25 when there is one, where every request gets a virtual
      * thread: two hundred clients trickling their bodies (blocking reads, the default) park no pool
      * thread, and signed requests sent meanwhile are each answered within a second. On JDK 17's pool
