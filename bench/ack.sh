@@ -18,7 +18,7 @@ ensure_bolt
 command -v wrk >/dev/null || { log "wrk is missing: apt-get install -y wrk"; exit 1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatops-bench-ack.XXXXXX")"
-trap 'cleanup; rm -rf "$WORK"' EXIT
+trap 'cleanup; cp "$WORK/hub.log" /tmp/last-ack-hub.log 2>/dev/null; rm -rf "$WORK"' EXIT
 OUT="$RESULTS/ack-$(date +%Y%m%d-%H%M%S).txt"
 
 # run <label> <base-url> <events|commands> <duration>: prints the RESULT line of wrk

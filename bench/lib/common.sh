@@ -64,7 +64,8 @@ start_bolt() {
   STARTED_PIDS+=("$BOLT_PID")
 }
 
-# wait_for_ack <base-url> <seconds>: until a signed slash command is answered 200
+# wait_for_ack <base-url> <seconds>: until a signed slash command is answered 200 by the server itself
+# (for the hub: by its Camel route, not by the early edge that answers while it starts)
 wait_for_ack() {
   local url=$1 deadline=$((SECONDS + $2))
   while [ $SECONDS -lt $deadline ]; do

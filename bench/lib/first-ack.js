@@ -4,7 +4,8 @@
 // early edge (whose answer says the hub is starting; for any other server the two are the same).
 // Prints the two times in milliseconds and stops the server.
 //   node first-ack.js <base-url> <command> [args...]
-//   node first-ack.js --once <base-url>      (exit 0 when one signed command is answered 200)
+//   node first-ack.js --once <base-url>      (exit 0 when one signed command is answered 200 by the
+//                                             server's own command handling, not the hub's early edge)
 const crypto = require('crypto');
 const http = require('http');
 const { spawn } = require('child_process');
@@ -43,7 +44,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 (async () => {
   const args = process.argv.slice(2);
   if (args[0] === '--once') {
-    process.exit((await signedCommand(args[1])).status === 200 ? 0 : 1);
+    const answer = await signedCommand(args[1]);
+    process.exit(answer.status === 200 && !answer.early ? 0 : 1);
   }
   const [base, cmd, ...cmdArgs] = args;
   const start = process.hrtime.bigint();

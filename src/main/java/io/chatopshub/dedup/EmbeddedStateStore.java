@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -37,13 +38,25 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     private final Clock clock;
     private final AtomicLong changes = new AtomicLong();
     private final ReentrantLock commitLock = new ReentrantLock();
-    /** A file larger than this is compacted by the sweep. */
+    /**
+     * Every read and change holds this shared; compaction holds it alone. MVStore's compactFile
+     * moves live pages and drops the chunks they were in, and a read or change running meanwhile
+     * can land on a dropped chunk ("Chunk … not found").
+     */
+    private final ReentrantReadWriteLock access = new ReentrantReadWriteLock();
+    /** A file larger than this is compacted by the sweep (by default). */
     static final long COMPACT_ABOVE = 64L << 20;
+    private final long compactAbove;
     static final int COMPACT_TIME_MS = 1000;
     /** The highest change ticket known to be in the file; guarded by {@link #commitLock}. */
     private long committed;
 
     EmbeddedStateStore(Path file, Clock clock) {
+        this(file, clock, COMPACT_ABOVE);
+    }
+
+    EmbeddedStateStore(Path file, Clock clock, long compactAbove) {
+        this.compactAbove = compactAbove;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (java.io.IOException e) {
@@ -57,64 +70,94 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
 
     @Override
     public boolean claim(String key, String value, Duration ttl) {
-        String encoded = encode(value, ttl);
-        String current = entries.get(key);
-        boolean claimed;
-        if (current == null) {
-            claimed = entries.putIfAbsent(key, encoded) == null;
-        } else {
-            claimed = live(current) == null && entries.replace(key, current, encoded);
+        access.readLock().lock();
+        try {
+            String encoded = encode(value, ttl);
+            String current = entries.get(key);
+            boolean claimed;
+            if (current == null) {
+                claimed = entries.putIfAbsent(key, encoded) == null;
+            } else {
+                claimed = live(current) == null && entries.replace(key, current, encoded);
+            }
+            if (claimed) {
+                commitChange();
+            }
+            return claimed;
+        } finally {
+            access.readLock().unlock();
         }
-        if (claimed) {
-            commitChange();
-        }
-        return claimed;
     }
 
     @Override
     public Optional<String> get(String key) {
-        return Optional.ofNullable(live(entries.get(key)));
+        access.readLock().lock();
+        try {
+            return Optional.ofNullable(live(entries.get(key)));
+        } finally {
+            access.readLock().unlock();
+        }
     }
 
     @Override
     public void put(String key, String value, Duration ttl) {
-        entries.put(key, encode(value, ttl));
-        commitChange();
+        access.readLock().lock();
+        try {
+            entries.put(key, encode(value, ttl));
+            commitChange();
+        } finally {
+            access.readLock().unlock();
+        }
     }
 
     /** One commit for all of them. */
     @Override
     public void putAll(java.util.Map<String, String> values, Duration ttl) {
-        if (values.isEmpty()) {
-            return;
+        access.readLock().lock();
+        try {
+            if (values.isEmpty()) {
+                return;
+            }
+            values.forEach((key, value) -> entries.put(key, encode(value, ttl)));
+            commitChange();
+        } finally {
+            access.readLock().unlock();
         }
-        values.forEach((key, value) -> entries.put(key, encode(value, ttl)));
-        commitChange();
     }
 
     @Override
     public boolean replace(String key, String expected, String value, Duration ttl) {
-        String encoded = encode(value, ttl);
-        while (true) {
-            String raw = entries.get(key);
-            String current = live(raw);
-            if (current == null || !current.equals(expected)) {
-                return false;
+        access.readLock().lock();
+        try {
+            String encoded = encode(value, ttl);
+            while (true) {
+                String raw = entries.get(key);
+                String current = live(raw);
+                if (current == null || !current.equals(expected)) {
+                    return false;
+                }
+                if (entries.replace(key, raw, encoded)) {
+                    commitChange();
+                    return true;
+                }
             }
-            if (entries.replace(key, raw, encoded)) {
-                commitChange();
-                return true;
-            }
+        } finally {
+            access.readLock().unlock();
         }
     }
 
     @Override
     public boolean remove(String key) {
-        String previous = entries.remove(key);
-        if (previous != null) {
-            commitChange();
+        access.readLock().lock();
+        try {
+            String previous = entries.remove(key);
+            if (previous != null) {
+                commitChange();
+            }
+            return live(previous) != null;
+        } finally {
+            access.readLock().unlock();
         }
-        return live(previous) != null;
     }
 
     /**
@@ -149,6 +192,18 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
 
     /** Removes expired entries; returns how many. */
     synchronized int sweep() {
+        int removed;
+        access.readLock().lock();
+        try {
+            removed = removeExpired();
+        } finally {
+            access.readLock().unlock();
+        }
+        compactIfLarge();
+        return removed;
+    }
+
+    private int removeExpired() {
         long now = clock.millis();
         int removed = 0;
         var cursor = entries.cursor(null);
@@ -168,7 +223,6 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
         if (removed > 0) {
             store.commit();
         }
-        compactIfLarge();
         return removed;
     }
 
@@ -177,14 +231,24 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
      * and MVStore keeps the old ones for its retention time (45 s), so a storm of state changes grows
      * the file by hundreds of MB that it never shrinks from by itself. Past {@link #COMPACT_ABOVE},
      * the live pages are moved together and the file truncated, for at most
-     * {@link #COMPACT_TIME_MS} (state changes wait meanwhile).
+     * {@link #COMPACT_TIME_MS}, with every read and change waiting meanwhile; the retention time
+     * is put back afterwards.
      */
     void compactIfLarge() {
         long before = fileSize();
-        if (before <= COMPACT_ABOVE) {
+        if (before <= compactAbove) {
             return;
         }
-        store.compactFile(COMPACT_TIME_MS);
+        access.writeLock().lock();
+        // compactFile sets the retention time to 0 and leaves it there: every later commit would
+        // then drop the chunks a concurrent read may still be walking ("Chunk … not found")
+        int retention = store.getRetentionTime();
+        try {
+            store.compactFile(COMPACT_TIME_MS);
+        } finally {
+            store.setRetentionTime(retention);
+            access.writeLock().unlock();
+        }
         LOG.info("Embedded state store compacted: {} MB -> {} MB", before >> 20, fileSize() >> 20);
     }
 
