@@ -47,6 +47,7 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
     /** A file larger than this is compacted by the sweep (by default). */
     static final long COMPACT_ABOVE = 64L << 20;
     private final long compactAbove;
+    static final int CACHE_MB = 4;
     static final int COMPACT_TIME_MS = 1000;
     /** The highest change ticket known to be in the file; guarded by {@link #commitLock}. */
     private long committed;
@@ -62,7 +63,9 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
         }
-        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        // a 4 MB page cache (MVStore's default: 16 MB of heap): the hub reads back mostly keys it
+        // wrote moments ago, and the store is small
+        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().cacheSize(CACHE_MB).open();
         this.entries = store.openMap("entries");
         this.clock = clock;
         LOG.info("Embedded state store at {} ({} entries)", file, entries.size());
