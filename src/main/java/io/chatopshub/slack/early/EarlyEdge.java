@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,8 +71,10 @@ public final class EarlyEdge implements AutoCloseable {
     private final ExecutorService workers;
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final long startedNanos = System.nanoTime();
-    private volatile long firstAnswerNanos;
+    /** When the process started (the JVM's own clock has no earlier mark), for the log's figures. */
+    private final Instant processStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    private final long listeningAfterMillis;
+    private volatile long firstAnswerAfterMillis = -1;
 
     /** What the early edge needs, read from the same configuration the hub reads. */
     public record Settings(InetSocketAddress address, String signingSecret, Path dataDir, long maxBodyBytes) {
@@ -90,6 +94,11 @@ public final class EarlyEdge implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
+        this.listeningAfterMillis = sinceProcessStart();
+    }
+
+    private long sinceProcessStart() {
+        return Duration.between(processStart, Instant.now()).toMillis();
     }
 
     /** Starts an early edge with these settings (tests, and {@link #startIfConfigured}). */
@@ -155,10 +164,10 @@ public final class EarlyEdge implements AutoCloseable {
 
     /** What the hub logs once its logging is up: what the early edge did while it started. */
     public String summary() {
-        long first = firstAnswerNanos;
-        return "early edge on port " + port() + ": " + taken.get() + " Slack deliveries taken, " + refused.get()
-                + " requests refused or asked to retry"
-                + (first == 0 ? "" : ", first answer " + (first - startedNanos) / 1_000_000 + " ms after it started");
+        long first = firstAnswerAfterMillis;
+        return "early edge on port " + port() + ", listening " + listeningAfterMillis + " ms after the process started: "
+                + taken.get() + " Slack deliveries taken, " + refused.get() + " requests refused or asked to retry"
+                + (first < 0 ? "" : ", first answer " + first + " ms after the process started");
     }
 
     /** Stops taking requests and lets the port go; waits up to a second for answers under way. */
@@ -204,8 +213,8 @@ public final class EarlyEdge implements AutoCloseable {
         }
         if (response.status() >= 300) {
             refused.incrementAndGet();
-        } else if (firstAnswerNanos == 0 && !"/actuator/health/liveness".equals(path)) {
-            firstAnswerNanos = System.nanoTime();
+        } else if (firstAnswerAfterMillis < 0 && !"/actuator/health/liveness".equals(path)) {
+            firstAnswerAfterMillis = sinceProcessStart();
         }
         return response;
     }
