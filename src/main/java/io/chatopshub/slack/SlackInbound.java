@@ -182,7 +182,13 @@ public class SlackInbound {
         in.setBody(delivery.body());
     }
 
-    private static String interactionId(String type, JsonNode root) {
+    /**
+     * The delivery id of an interaction: a button press by the message, the action and the user
+     * (a double click acts once), anything else by its trigger_id.
+     *
+     * @throws BadRequestException when the payload lacks what names it
+     */
+    public static String interactionId(String type, JsonNode root) {
         if ("block_actions".equals(type)) {
             JsonNode action = root.path("actions").path(0);
             String messageTs = Json.text(root, "container", "message_ts");

@@ -99,23 +99,29 @@ class HostileInputTests extends HubIntegrationTest {
     }
 
     private HostileCorpus corpus() {
-        String event = eventCallback("Ev0HOSTILE", "{\"type\":\"message\",\"channel\":\"C0123456\",\"channel_type\":\"channel\","
-                + "\"user\":\"U0ALICE\",\"text\":\"hi\",\"ts\":\"1.1\"}");
-        String command = form(command("/test", "", "C0123456", "U0ALICE"));
-        String interaction = form(Map.of("payload", "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\"},"
-                + "\"container\":{\"message_ts\":\"1.1\",\"channel_id\":\"C0123456\"},\"trigger_id\":\"1.2.3\","
-                + "\"actions\":[{\"action_id\":\"test.yes\",\"value\":\"yes\",\"action_ts\":\"1.3\"}]}"));
-        return new HostileCorpus(MAX_BODY)
-                .add(new Endpoint("/slack/events", "application/json", Shape.JSON, slackSignature(), event))
-                .add(new Endpoint("/slack/commands", "application/x-www-form-urlencoded", Shape.FORM, slackSignature(), command))
-                .add(new Endpoint("/slack/interactions", "application/x-www-form-urlencoded", Shape.PAYLOAD_FORM, slackSignature(),
-                        interaction))
+        HostileCorpus corpus = new HostileCorpus(MAX_BODY);
+        slackEndpoints().forEach(corpus::add);
+        return corpus
                 .add(new Endpoint("/hooks/mackerel", "application/json", Shape.JSON, queryToken(MACKEREL_TOKEN),
                         io.chatopshub.alerts.AlertsHubTest.resource("/mackerel/alert-critical-host.json")))
                 .add(new Endpoint("/hooks/gitlab", "application/json", Shape.JSON, gitlabToken(), PIPELINE_HOOK))
                 .add(new Endpoint("/hooks/cloudwatch", "text/plain; charset=UTF-8", Shape.JSON, snsSignature(), snsNotification(Map.of())))
                 .add(new Endpoint("/hooks/deploy-result", "application/x-www-form-urlencoded", Shape.QUERY, queryToken(GITLAB_TOKEN),
                         "source=gitlab&result=success&channel=C0HOSTILE&timestamp=1712345678.000100", List.of("GET")));
+    }
+
+    /** Slack's three endpoints with a valid request each (also what the early edge takes: EarlyEdgeHostileInputTests). */
+    static List<Endpoint> slackEndpoints() {
+        String event = eventCallback("Ev0HOSTILE", "{\"type\":\"message\",\"channel\":\"C0123456\",\"channel_type\":\"channel\","
+                + "\"user\":\"U0ALICE\",\"text\":\"hi\",\"ts\":\"1.1\"}");
+        String command = form(command("/test", "", "C0123456", "U0ALICE"));
+        String interaction = form(Map.of("payload", "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\"},"
+                + "\"container\":{\"message_ts\":\"1.1\",\"channel_id\":\"C0123456\"},\"trigger_id\":\"1.2.3\","
+                + "\"actions\":[{\"action_id\":\"test.yes\",\"value\":\"yes\",\"action_ts\":\"1.3\"}]}"));
+        return List.of(new Endpoint("/slack/events", "application/json", Shape.JSON, slackSignature(), event),
+                new Endpoint("/slack/commands", "application/x-www-form-urlencoded", Shape.FORM, slackSignature(), command),
+                new Endpoint("/slack/interactions", "application/x-www-form-urlencoded", Shape.PAYLOAD_FORM, slackSignature(),
+                        interaction));
     }
 
     private static final String PIPELINE_HOOK = "{\"object_kind\":\"pipeline\",\"object_attributes\":{\"id\":987654,\"ref\":\"main\","
@@ -246,7 +252,7 @@ class HostileInputTests extends HubIntegrationTest {
         return problems;
     }
 
-    private static String problem(HostileRequest.Answer answer) {
+    static String problem(HostileRequest.Answer answer) {
         if (answer.status() < 400 || answer.status() > 499) {
             return "not a 4xx";
         }

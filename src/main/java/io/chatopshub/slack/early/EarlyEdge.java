@@ -1,8 +1,6 @@
 package io.chatopshub.slack.early;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +13,48 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -55,8 +85,11 @@ import io.chatopshub.system.inbound.Delivery;
  * took is handed to the hub through the same seam Socket Mode uses, and a slash command's real
  * answer goes to its {@code response_url}.
  *
- * <p>The server is the JDK's own ({@code com.sun.net.httpserver}): it is already in every JVM
- * and starts in milliseconds, which is the point; the hub's Tomcat comes with Spring.
+ * <p>The server is Netty's HTTP codec on one event-loop thread (the Netty the embedded broker
+ * already carries): it starts in milliseconds, which is the point, and every answer it gives is
+ * the hub's own JSON, malformed HTTP included (the JDK's built-in server answers that with HTML of
+ * its own). Verification and the flushed write run on four worker threads, never on the event
+ * loop; a client may pause at most 10 s between reads.
  */
 public final class EarlyEdge implements AutoCloseable {
 
@@ -67,9 +100,11 @@ public final class EarlyEdge implements AutoCloseable {
     private final SlackSignatureVerifier verifier;
     private final EarlySpool spool;
     private final Clock clock;
-    private final HttpServer server;
-    private final ExecutorService workers;
+    private final EventLoopGroup loop;
+    private final ThreadPoolExecutor workers;
+    private final Channel server;
     private final AtomicLong taken = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong refused = new AtomicLong();
     /** When the process started (the JVM's own clock has no earlier mark), for the log's figures. */
     private final Instant processStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
@@ -85,15 +120,29 @@ public final class EarlyEdge implements AutoCloseable {
         this.verifier = new SlackSignatureVerifier(settings.signingSecret(), clock);
         this.spool = new EarlySpool(settings.dataDir());
         this.clock = clock;
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            // a request must arrive whole within 10 s, so a trickling client cannot hold a worker
-            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        this.loop = new NioEventLoopGroup(1, new DefaultThreadFactory("early-edge-io", true));
+        this.workers = new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1024),
+                new DefaultThreadFactory("early-edge", true));
+        int maxBody = (int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodyBytes());
+        Channel bound = null;
+        try {
+            bound = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    // a client that half-closes after a short body still gets its 400
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new ReadTimeoutHandler(10), new HttpServerCodec(),
+                                    new CutShort(), new Aggregator(maxBody), new Handler());
+                        }
+                    }).bind(settings.address()).syncUninterruptibly().channel();
+        } finally {
+            this.server = bound;
+            if (bound == null) {
+                close();
+            }
         }
-        this.server = HttpServer.create(settings.address(), 128);
-        this.workers = Executors.newFixedThreadPool(4, daemonThreads());
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
-        server.start();
         this.listeningAfterMillis = sinceProcessStart();
     }
 
@@ -155,7 +204,7 @@ public final class EarlyEdge implements AutoCloseable {
 
     /** The port it listens on (the configured one, or the one the system chose for port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     public EarlySpool spool() {
@@ -173,22 +222,19 @@ public final class EarlyEdge implements AutoCloseable {
     /** Stops taking requests and lets the port go; waits up to a second for answers under way. */
     @Override
     public void close() {
-        server.stop(1);
-        workers.shutdown();
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Response response;
-            try {
-                byte[] body = body(exchange);
-                response = take(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                        exchange.getRequestHeaders()::getFirst, body);
-            } catch (BadRequestException e) {
-                response = Response.error(400, "bad_request", e.getMessage());
-            }
-            send(exchange, response);
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /**
@@ -230,7 +276,8 @@ public final class EarlyEdge implements AutoCloseable {
             return switch (path) {
                 case "/actuator/health/liveness" -> Response.json(200, "{\"status\":\"UP\"}");
                 case "/actuator/health", "/actuator/health/readiness" -> Response.json(503, "{\"status\":\"OUT_OF_SERVICE\"}");
-                default -> Response.error(503, "starting", "The hub is starting; try again in a few seconds.").retryAfter();
+                case "/hooks/mackerel", "/hooks/cloudwatch", "/hooks/gitlab", "/hooks/deploy-result" -> starting();
+                default -> path.startsWith("/actuator/") ? starting() : Response.error(404, "not_found", "Nothing here.");
             };
         }
         if (!"POST".equals(method)) {
@@ -282,12 +329,11 @@ public final class EarlyEdge implements AutoCloseable {
             throw new BadRequestException("an interaction needs a payload field");
         }
         ObjectNode root = Json.readObject(payload);
-        if (Json.text(root, "type") == null) {
+        String type = Json.text(root, "type");
+        if (type == null) {
             throw new BadRequestException("an interaction payload needs a type");
         }
-        // the hub names an interaction by its kind's rules once it is up; here the payload itself
-        // names it, so a retried copy of the same press is written once
-        take(EnvelopeKind.INTERACTIVE, "early:interaction:" + payload, payload);
+        take(EnvelopeKind.INTERACTIVE, SlackInbound.interactionId(type, root), payload);
         return Response.empty();
     }
 
@@ -305,48 +351,127 @@ public final class EarlyEdge implements AutoCloseable {
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    /** The body, or null when it is larger than allowed. */
-    private byte[] body(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        try {
-            if (length != null && Long.parseLong(length.trim()) > settings.maxBodyBytes()) {
-                return null;
+    private static Response starting() {
+        return Response.error(503, "starting", "The hub is starting; try again in a few seconds.").retryAfter();
+    }
+
+    /**
+     * A client that half-closes its side before the body it announced has arrived is answered 400
+     * (Netty's decoder leaves such a request unfinished, and the client would wait for nothing).
+     */
+    private final class CutShort extends ChannelInboundHandlerAdapter {
+
+        private boolean inRequest;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof HttpRequest) {
+                inRequest = true;
+                ctx.channel().attr(ANSWERED).set(false);
             }
-        } catch (NumberFormatException e) {
-            throw new BadRequestException("Content-Length is not a number");
+            if (message instanceof LastHttpContent) {
+                inRequest = false;
+            }
+            ctx.fireChannelRead(message);
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodyBytes() + 1));
-            return body.length > settings.maxBodyBytes() ? null : body;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent && inRequest) {
+                inRequest = false;
+                if (Boolean.TRUE.equals(ctx.channel().attr(ANSWERED).get())) {
+                    ctx.close(); // answered already (413): the rest of its body will not come
+                } else {
+                    refused.incrementAndGet();
+                    write(ctx, Response.error(400, "bad_request", "The body ended before its Content-Length."), false);
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
         }
     }
 
-    private static void send(HttpExchange exchange, Response response) throws IOException {
-        byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
-        if (response.contentType() != null) {
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+    /** Netty's aggregator, answering a body over the limit with the hub's JSON 413. */
+    private final class Aggregator extends HttpObjectAggregator {
+
+        Aggregator(int maxBody) {
+            super(maxBody);
         }
-        if (response.retryAfterSeconds() > 0) {
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf(response.retryAfterSeconds()));
-        }
-        if (response.status() >= 400) {
-            exchange.getResponseHeaders().set("Connection", "close");
-        }
-        exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            refused.incrementAndGet();
+            Response tooLarge = Response.error(413, "body_too_large", "the body is larger than " + settings.maxBodyBytes()
+                    + " bytes");
+            // as Netty's own: a connection that can go on reads the rest of the body and drops it
+            boolean close = oversized instanceof FullHttpMessage
+                    || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
+            write(ctx, tooLarge, !close);
         }
     }
 
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "early-edge-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+    /** Hands a whole request to a worker (verification and the flushed write block) and writes its answer. */
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (!request.decoderResult().isSuccess()) {
+                refused.incrementAndGet();
+                write(ctx, Response.error(400, "bad_request", "The request is not well-formed HTTP."), false);
+                return;
+            }
+            String method = request.method().name();
+            String uri = request.uri();
+            int query = uri.indexOf('?');
+            String path = query < 0 ? uri : uri.substring(0, query);
+            try {
+                if (query >= 0) {
+                    QueryStrings.parse(uri.substring(query + 1));
+                }
+            } catch (BadRequestException e) {
+                refused.incrementAndGet();
+                write(ctx, Response.error(400, "bad_request", e.getMessage()), false);
+                return;
+            }
+            HttpHeaders headers = request.headers().copy();
+            byte[] body = ByteBufUtil.getBytes(request.content());
+            try {
+                workers.execute(() -> {
+                    Response response = take(method, path, headers::get, body);
+                    write(ctx, response, keepAlive && response.status() < 400);
+                });
+            } catch (RejectedExecutionException e) {
+                write(ctx, Response.error(503, "unavailable", "The request could not be accepted right now; try again.")
+                        .retryAfter(), false);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // a read timeout or a reset: nothing was taken, and the sender tries again
+            ctx.close();
+        }
+    }
+
+    private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf("chatops.early-edge.answered");
+
+    private static void write(ChannelHandlerContext ctx, Response answer, boolean keepAlive) {
+        ctx.channel().attr(ANSWERED).set(true);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body().getBytes(StandardCharsets.UTF_8)));
+        if (answer.contentType() != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        }
+        if (answer.retryAfterSeconds() > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, answer.retryAfterSeconds());
+        }
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** An answer of the early edge. */

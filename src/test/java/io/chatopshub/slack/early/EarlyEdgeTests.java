@@ -106,7 +106,8 @@ class EarlyEdgeTests {
         assertThat(eventAnswer.statusCode()).isEqualTo(200);
         assertThat(eventAnswer.body()).isEmpty();
 
-        String press = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U1\"},\"actions\":[{\"action_id\":\"approve\"}]}";
+        String press = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U1\"},\"container\":{\"message_ts\":\"1.5\"},"
+                + "\"actions\":[{\"action_id\":\"approve\"}]}";
         HttpResponse<String> pressAnswer = signed("/slack/interactions", FORM, "payload=" + URLEncoder.encode(press, StandardCharsets.UTF_8));
         assertThat(pressAnswer.statusCode()).isEqualTo(200);
 
@@ -114,6 +115,7 @@ class EarlyEdgeTests {
                 .containsExactly(EnvelopeKind.EVENTS_API, EnvelopeKind.INTERACTIVE);
         assertThat(edge.spool().waiting().get(0).deliveryId()).isEqualTo("slack:event:Ev0EARLY");
         assertThat(edge.spool().waiting().get(1).payload()).isEqualTo(press);
+        assertThat(edge.spool().waiting().get(1).deliveryId()).as("named as the hub names it").isEqualTo("slack:action:1.5:approve:U1");
     }
 
     @Test
