@@ -79,8 +79,8 @@ import io.chatopshub.system.inbound.Delivery;
  * signed Slack requests on {@code server.port} at once: verified on the raw bytes with the
  * signing secret, written to the {@link EarlySpool} (durable before the answer), then answered
  * the way the hub would (a slash command with an ephemeral "received", an event or interaction
- * with 200, {@code url_verification} with its challenge). Every other path is answered 503 with
- * {@code Retry-After}, liveness 200, readiness 503. Just before the hub's web server binds the
+ * with 200, {@code url_verification} with its challenge). The hooks and {@code /actuator/*} are
+ * answered 503 with {@code Retry-After} (liveness 200, readiness 503), any other path 404. Just before the hub's web server binds the
  * port, the early edge lets it go ({@link EarlyEdgeConfiguration}); once the hub is ready, what it
  * took is handed to the hub through the same seam Socket Mode uses, and a slash command's real
  * answer goes to its {@code response_url}.
