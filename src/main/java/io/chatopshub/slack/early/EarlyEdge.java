@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -60,6 +59,7 @@ import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcesso
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.http.MediaType;
 import org.springframework.util.unit.DataSize;
 
 import io.chatopshub.slack.Mrkdwn;
@@ -71,8 +71,10 @@ import io.chatopshub.system.ErrorResponses;
 import io.chatopshub.system.InvalidSignatureException;
 import io.chatopshub.system.Json;
 import io.chatopshub.system.QueryStrings;
+import io.chatopshub.system.UnsupportedMediaTypeException;
 import io.chatopshub.system.Utf8;
 import io.chatopshub.system.inbound.Delivery;
+import io.chatopshub.system.inbound.InboundEdge;
 
 /**
  * The hub's port while the rest of it starts. Started by {@code main} before Spring, it takes
@@ -238,12 +240,13 @@ public final class EarlyEdge implements AutoCloseable {
     }
 
     /**
-     * The early edge's answer to one request, whatever carried it: the JDK server before the hub
+     * The early edge's answer to one request, whatever carried it: its own server before the hub
      * had the port, the hub's own servlet filter between the port's handover and the hub's
-     * readiness ({@link StartingGate}).
+     * readiness ({@link StartingGate}). A body over {@code chatops.http.max-body-size} never gets
+     * here: Netty's aggregator and the hub's body filter answer it 413 first.
      *
      * @param header the request's header of a name, or null
-     * @param body the raw body, or null when it was larger than {@code chatops.http.max-body-size}
+     * @param body the raw body
      */
     public Response take(String method, String path, UnaryOperator<String> header, byte[] body) {
         Response response;
@@ -251,11 +254,12 @@ public final class EarlyEdge implements AutoCloseable {
             response = answer(method, path, header, body);
         } catch (InvalidSignatureException e) {
             response = Response.error(401, "unauthorized", e.getMessage());
+        } catch (UnsupportedMediaTypeException e) {
+            response = Response.error(415, "unsupported_media_type", e.getMessage());
         } catch (BadRequestException e) {
             response = Response.error(400, "bad_request", e.getMessage());
         } catch (IOException e) {
-            response = Response.error(503, "unavailable", "The request could not be accepted right now; try again.")
-                    .retryAfter();
+            response = unavailable();
         }
         if (response.status() >= 300) {
             refused.incrementAndGet();
@@ -283,14 +287,9 @@ public final class EarlyEdge implements AutoCloseable {
         if (!"POST".equals(method)) {
             return Response.error(405, "method_not_allowed", method + " is not taken here; use POST");
         }
-        String mediaType = mediaType(header.apply("Content-Type"));
-        String expected = kind == EnvelopeKind.EVENTS_API ? "application/json" : "application/x-www-form-urlencoded";
-        if (!expected.equals(mediaType)) {
-            return Response.error(415, "unsupported_media_type", path + " takes " + expected);
-        }
-        if (body == null) {
-            return Response.error(413, "body_too_large", "the body is larger than " + settings.maxBodyBytes() + " bytes");
-        }
+        // the media types of the Slack kinds (SlackInbound), checked as the hub's edge checks them
+        InboundEdge.checkMediaType(List.of(kind == EnvelopeKind.EVENTS_API ? MediaType.APPLICATION_JSON
+                : MediaType.APPLICATION_FORM_URLENCODED), method, header.apply("Content-Type"));
         verifier.verify(header.apply("X-Slack-Request-Timestamp"), header.apply("X-Slack-Signature"), body);
         if (!Utf8.isWellFormed(body)) {
             throw new BadRequestException("the body is not UTF-8");
@@ -343,16 +342,12 @@ public final class EarlyEdge implements AutoCloseable {
         }
     }
 
-    private static String mediaType(String contentType) {
-        if (contentType == null) {
-            return "";
-        }
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    }
-
     private static Response starting() {
         return Response.error(503, "starting", "The hub is starting; try again in a few seconds.").retryAfter();
+    }
+
+    private static Response unavailable() {
+        return Response.error(503, "unavailable", "The request could not be accepted right now; try again.").retryAfter();
     }
 
     /**
@@ -442,8 +437,7 @@ public final class EarlyEdge implements AutoCloseable {
                     write(ctx, response, keepAlive && response.status() < 400);
                 });
             } catch (RejectedExecutionException e) {
-                write(ctx, Response.error(503, "unavailable", "The request could not be accepted right now; try again.")
-                        .retryAfter(), false);
+                write(ctx, unavailable(), false);
             }
         }
 

@@ -70,7 +70,8 @@ public class EarlySpoolDrain implements DisposableBean {
                 LOG.warn("early-edge delivery {} cannot be read by the hub and is dropped: {}", entry.deliveryId(),
                         Secrets.mask(e.getMessage()));
             } catch (RuntimeException e) {
-                Duration next = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
+                Duration doubled = retry.multipliedBy(2);
+                Duration next = doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled;
                 LOG.warn("early-edge delivery {} could not be handed to the hub ({}); trying again in {} s",
                         entry.deliveryId(), Secrets.mask(String.valueOf(e)), retry.toSeconds());
                 thread.schedule(() -> drain(next), retry.toMillis(), TimeUnit.MILLISECONDS);

@@ -149,11 +149,19 @@ public class InboundEdge {
     }
 
     private static void checkMediaType(InboundKind kind, InboundRequest request) {
-        List<MediaType> accepted = kind.mediaTypes();
-        if (accepted.isEmpty() || !"POST".equalsIgnoreCase(request.method())) {
+        checkMediaType(kind.mediaTypes(), request.method(), request.header("Content-Type"));
+    }
+
+    /**
+     * Refuses a POST whose Content-Type is none of {@code accepted} (type and subtype; an empty
+     * list takes anything): the edge's check, and the early edge's while the hub starts.
+     *
+     * @throws UnsupportedMediaTypeException with the 415's message
+     */
+    public static void checkMediaType(List<MediaType> accepted, String method, String header) {
+        if (accepted.isEmpty() || !"POST".equalsIgnoreCase(method)) {
             return;
         }
-        String header = request.header("Content-Type");
         boolean ok = false;
         if (header != null) {
             try {
