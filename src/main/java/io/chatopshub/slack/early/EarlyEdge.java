@@ -26,6 +26,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -41,6 +42,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -357,17 +359,29 @@ public final class EarlyEdge implements AutoCloseable {
     private final class CutShort extends ChannelInboundHandlerAdapter {
 
         private boolean inRequest;
+        private long swallowed;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (message instanceof HttpRequest) {
                 inRequest = true;
+                swallowed = 0;
                 ctx.channel().attr(ANSWERED).set(false);
             }
-            if (message instanceof LastHttpContent) {
+            boolean last = message instanceof LastHttpContent;
+            if (last) {
                 inRequest = false;
             }
+            int size = message instanceof HttpContent content ? content.content().readableBytes() : 0;
             ctx.fireChannelRead(message);
+            // a 413 answered while the body was still coming: its connection closes once the body has
+            // been read (closing with unread bytes resets it, and the client may lose the answer)
+            if (Boolean.TRUE.equals(ctx.channel().attr(CLOSE_AFTER_BODY).get())) {
+                swallowed += size;
+                if (last || swallowed > SWALLOW_LIMIT) {
+                    closeAfterWrites(ctx);
+                }
+            }
         }
 
         @Override
@@ -375,7 +389,7 @@ public final class EarlyEdge implements AutoCloseable {
             if (event instanceof ChannelInputShutdownEvent && inRequest) {
                 inRequest = false;
                 if (Boolean.TRUE.equals(ctx.channel().attr(ANSWERED).get())) {
-                    ctx.close(); // answered already (413): the rest of its body will not come
+                    closeAfterWrites(ctx); // answered already (413): the rest of its body will not come
                 } else {
                     refused.incrementAndGet();
                     write(ctx, Response.error(400, "bad_request", "The body ended before its Content-Length."), false);
@@ -398,10 +412,18 @@ public final class EarlyEdge implements AutoCloseable {
             refused.incrementAndGet();
             Response tooLarge = Response.error(413, "body_too_large", "the body is larger than " + settings.maxBodyBytes()
                     + " bytes");
-            // as Netty's own: a connection that can go on reads the rest of the body and drops it
+            // as Netty's own: a connection that can go on reads the rest of the body and drops it; one
+            // that cannot (part of the body read already, or no keep-alive) is closed after the body
+            // has come, at most SWALLOW_LIMIT more bytes and SWALLOW_TIME later
             boolean close = oversized instanceof FullHttpMessage
                     || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
-            write(ctx, tooLarge, !close);
+            if (!close) {
+                write(ctx, tooLarge, true);
+                return;
+            }
+            writeNoClose(ctx, tooLarge, false);
+            ctx.channel().attr(CLOSE_AFTER_BODY).set(true);
+            ctx.executor().schedule(() -> closeAfterWrites(ctx), SWALLOW_TIME.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -449,8 +471,25 @@ public final class EarlyEdge implements AutoCloseable {
     }
 
     private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf("chatops.early-edge.answered");
+    private static final AttributeKey<Boolean> CLOSE_AFTER_BODY = AttributeKey.valueOf("chatops.early-edge.close-after-body");
+    /** How much of a refused body is read and dropped, and for how long, before its connection is closed anyway. */
+    private static final long SWALLOW_LIMIT = 8L * 1024 * 1024;
+    private static final Duration SWALLOW_TIME = Duration.ofSeconds(5);
 
     private static void write(ChannelHandlerContext ctx, Response answer, boolean keepAlive) {
+        var written = writeNoClose(ctx, answer, keepAlive);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void closeAfterWrites(ChannelHandlerContext ctx) {
+        if (ctx.channel().isOpen()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static ChannelFuture writeNoClose(ChannelHandlerContext ctx, Response answer, boolean keepAlive) {
         ctx.channel().attr(ANSWERED).set(true);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body().getBytes(StandardCharsets.UTF_8)));
@@ -462,10 +501,7 @@ public final class EarlyEdge implements AutoCloseable {
         }
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
-        var written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        return ctx.writeAndFlush(response);
     }
 
     /** An answer of the early edge. */

@@ -2,9 +2,11 @@ package io.chatopshub.slack.early;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -135,6 +137,35 @@ class EarlyEdgeTests {
         assertJsonError(signed("PUT", "/slack/commands", FORM, body, now), 405);
         assertThat(edge.spool().waiting()).isEmpty();
         assertThat(edge.summary()).contains("0 Slack deliveries taken");
+    }
+
+    @Test
+    void aBodyFarOverTheLimitIsReadToItsEndSoTheClientGetsIts413() throws Exception {
+        start(2048);
+        String body = command("early.big") + "&pad=" + "x".repeat(2 * 1024 * 1024);
+        String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
+        String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC()).sign(ts, body.getBytes(StandardCharsets.UTF_8));
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), edge.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /slack/commands HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + FORM + "\r\nX-Slack-Request-Timestamp: "
+                    + ts + "\r\nX-Slack-Signature: " + signature + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // the whole body, as a client that reads its answer only after sending does (the edge has
+            // answered 413 after the first 2 KB; closing then would reset this connection mid-write)
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            for (int at = 0; at < bytes.length; at += 16 * 1024) {
+                int n = Math.min(16 * 1024, bytes.length - at);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(bytes, at, n);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413 ").contains("connection: close").contains("\"error\"");
+        }
+        assertThat(edge.spool().waiting()).isEmpty();
     }
 
     @Test
