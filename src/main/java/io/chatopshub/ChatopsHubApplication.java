@@ -59,7 +59,17 @@ import io.chatopshub.slack.early.EarlyStart;
 @ConfigurationPropertiesScan
 public class ChatopsHubApplication {
 
+    /**
+     * Netty's pooled allocator (the embedded broker's, and the early edge's) takes memory in chunks of
+     * 4 MB, one per arena and thread group: the broker's journal and in-VM buffers filled four heap
+     * arenas, 16 MB of live heap for a few KB in use. Chunks of 1 MB hold the same buffers (BENCHMARKS.md).
+     */
+    static final String NETTY_CHUNK_ORDER = "io.netty.allocator.maxOrder";
+
     public static void main(String[] args) {
+        if (System.getProperty(NETTY_CHUNK_ORDER) == null) {
+            System.setProperty(NETTY_CHUNK_ORDER, "7");
+        }
         // signed Slack requests are taken on the hub's port while the rest of it starts (EarlyEdge)
         run(EarlyStart.begin(args), args);
     }

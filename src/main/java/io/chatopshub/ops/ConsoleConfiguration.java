@@ -62,8 +62,11 @@ public final class ConsoleConfiguration implements EnvironmentPostProcessor {
             settings.put("management.endpoint.jolokia.access", "none");
             // Camel's MBeans per processor (some 18,000 JMX descriptors for the hub's routes) serve
             // the console's route diagrams; without it, the context and route MBeans are enough for
-            // any other JMX client, and the hub starts about 2 s of CPU sooner and holds less heap
-            settings.put(CAMEL_MBEANS_LEVEL, "RoutesOnly");
+            // any other JMX client, and the hub starts about 2 s of CPU sooner and holds less heap;
+            // a level the operator set stays
+            if (!environment.containsProperty(CAMEL_MBEANS_LEVEL)) {
+                settings.put(CAMEL_MBEANS_LEVEL, "RoutesOnly");
+            }
             if (enabled) {
                 log.warn("Console off: spring.security.user.password (SPRING_SECURITY_USER_PASSWORD) is not set. "
                         + "Set it to use Hawtio at /actuator/hawtio, or run with the dev profile to use a generated one");

@@ -51,6 +51,18 @@ class ConsoleConfigurationTests {
         assertConsoleOff(environment);
     }
 
+    @Test
+    void withoutTheConsoleCamelRegistersRouteMBeansOnlyUnlessTheOperatorChoseALevel() {
+        var environment = new MockEnvironment();
+        configuration.postProcessEnvironment(environment, new SpringApplication());
+        assertThat(environment.getProperty(ConsoleConfiguration.CAMEL_MBEANS_LEVEL)).isEqualTo("RoutesOnly");
+
+        var chosen = new MockEnvironment().withProperty(ConsoleConfiguration.CAMEL_MBEANS_LEVEL, "ContextOnly");
+        configuration.postProcessEnvironment(chosen, new SpringApplication());
+        assertConsoleOff(chosen);
+        assertThat(chosen.getProperty(ConsoleConfiguration.CAMEL_MBEANS_LEVEL)).isEqualTo("ContextOnly");
+    }
+
     private static void assertConsoleOff(MockEnvironment environment) {
         assertThat(environment.getProperty("hawtio.enabled")).isEqualTo("false");
         assertThat(environment.getProperty("management.endpoint.hawtio.access")).isEqualTo("none");
