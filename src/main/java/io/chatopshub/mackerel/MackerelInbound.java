@@ -34,6 +34,11 @@ public class MackerelInbound implements InboundKind {
         this.webhook = webhook;
     }
 
+    /** The kind on its own, for the early edge, which reads Mackerel's deliveries before the hub exists. */
+    public static MackerelInbound withToken(String webhookToken) {
+        return new MackerelInbound(new MackerelWebhook(new MackerelProperties(webhookToken)));
+    }
+
     @Override
     public void verify(InboundRequest request) {
         webhook.checkToken(request.queryParameter("token"));

@@ -17,7 +17,7 @@ import io.chatopshub.HubIntegrationTest;
 import io.chatopshub.slack.early.EarlyEdge;
 
 /**
- * The hostile corpus of Slack's endpoints against the early edge, which answers them while the
+ * The hostile corpus of Slack's endpoints and Mackerel's against the early edge, which answers them while the
  * hub starts: each refused with a 4xx and the JSON error, nothing written to its spool, and a
  * valid request still taken afterwards.
  */
@@ -29,9 +29,10 @@ class EarlyEdgeHostileInputTests {
     @Test
     void everyHostileSlackRequestIsRefusedWithAJsonErrorAndNothingIsTaken() throws Exception {
         try (EarlyEdge edge = EarlyEdge.start(new EarlyEdge.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                HubIntegrationTest.SIGNING_SECRET, dataDir, 1024 * 1024), Clock.systemUTC())) {
+                HubIntegrationTest.SIGNING_SECRET, HostileInputTests.MACKEREL_TOKEN, dataDir, 1024 * 1024), Clock.systemUTC())) {
             HostileCorpus corpus = new HostileCorpus(1024 * 1024);
             HostileInputTests.slackEndpoints().forEach(corpus::add);
+            corpus.add(HostileInputTests.mackerelEndpoint());
             HttpClient http = HttpClient.newHttpClient();
             List<String> problems = new ArrayList<>();
             for (HostileRequest request : corpus.requests()) {

@@ -41,7 +41,7 @@ class HostileInputTests extends HubIntegrationTest {
     /** Retained heap allowed to grow over three passes of the corpus (caches, JIT metadata). */
     private static final long HEAP_GROWTH_LIMIT = 16L * 1024 * 1024;
 
-    private static final String MACKEREL_TOKEN = "mk-hostile-token-0123456789abcdef";
+    static final String MACKEREL_TOKEN = "mk-hostile-token-0123456789abcdef";
     private static final String GITLAB_TOKEN = "gl-hostile-token-0123456789abcdef";
     private static final String BACKLOG_KEY = "bLgHostileKey0123456789abcdefXYZ";
     private static final String TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:chatops-alarms";
@@ -102,12 +102,17 @@ class HostileInputTests extends HubIntegrationTest {
         HostileCorpus corpus = new HostileCorpus(MAX_BODY);
         slackEndpoints().forEach(corpus::add);
         return corpus
-                .add(new Endpoint("/hooks/mackerel", "application/json", Shape.JSON, queryToken(MACKEREL_TOKEN),
-                        io.chatopshub.alerts.AlertsHubTest.resource("/mackerel/alert-critical-host.json")))
+                .add(mackerelEndpoint())
                 .add(new Endpoint("/hooks/gitlab", "application/json", Shape.JSON, gitlabToken(), PIPELINE_HOOK))
                 .add(new Endpoint("/hooks/cloudwatch", "text/plain; charset=UTF-8", Shape.JSON, snsSignature(), snsNotification(Map.of())))
                 .add(new Endpoint("/hooks/deploy-result", "application/x-www-form-urlencoded", Shape.QUERY, queryToken(GITLAB_TOKEN),
                         "source=gitlab&result=success&channel=C0HOSTILE&timestamp=1712345678.000100", List.of("GET")));
+    }
+
+    /** Mackerel's endpoint with a valid alert (also what the early edge takes: EarlyEdgeHostileInputTests). */
+    static Endpoint mackerelEndpoint() {
+        return new Endpoint("/hooks/mackerel", "application/json", Shape.JSON, queryToken(MACKEREL_TOKEN),
+                io.chatopshub.alerts.AlertsHubTest.resource("/mackerel/alert-critical-host.json"));
     }
 
     /** Slack's three endpoints with a valid request each (also what the early edge takes: EarlyEdgeHostileInputTests). */

@@ -64,6 +64,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.http.MediaType;
 import org.springframework.util.unit.DataSize;
 
+import io.chatopshub.mackerel.MackerelInbound;
 import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.slack.SlackInbound;
 import io.chatopshub.slack.SlackSignatureVerifier;
@@ -73,20 +74,24 @@ import io.chatopshub.system.ErrorResponses;
 import io.chatopshub.system.InvalidSignatureException;
 import io.chatopshub.system.Json;
 import io.chatopshub.system.QueryStrings;
+import io.chatopshub.system.Secrets;
 import io.chatopshub.system.UnsupportedMediaTypeException;
 import io.chatopshub.system.Utf8;
 import io.chatopshub.system.inbound.Delivery;
 import io.chatopshub.system.inbound.InboundEdge;
+import io.chatopshub.system.inbound.InboundRequest;
 
 /**
  * The hub's port while the rest of it starts. Started by {@code main} before Spring, it takes
  * signed Slack requests on {@code server.port} at once: verified on the raw bytes with the
  * signing secret, written to the {@link EarlySpool} (durable before the answer), then answered
  * the way the hub would (a slash command with an ephemeral "received", an event or interaction
- * with 200, {@code url_verification} with its challenge). The hooks and {@code /actuator/*} are
- * answered 503 with {@code Retry-After} (liveness 200, readiness 503), any other path 404. Just before the hub's web server binds the
- * port, the early edge lets it go ({@link EarlyEdgeConfiguration}); once the hub is ready, what it
- * took is handed to the hub through the same seam Socket Mode uses, and a slash command's real
+ * with 200, {@code url_verification} with its challenge). A Mackerel alert, which Mackerel sends
+ * only once, is taken too when the webhook token is set, read by the endpoint's own kind. The
+ * other hooks and {@code /actuator/*} are answered 503 with {@code Retry-After} (liveness 200,
+ * readiness 503), any other path 404. Just before the hub's web server binds the port, the early
+ * edge lets it go ({@link EarlyEdgeConfiguration}); once the hub is ready, what it took is handed
+ * to the hub through the same seams Socket Mode and the endpoints use, and a slash command's real
  * answer goes to its {@code response_url}.
  *
  * <p>The server is Netty's HTTP codec on one event-loop thread (the Netty the embedded broker
@@ -99,9 +104,12 @@ public final class EarlyEdge implements AutoCloseable {
 
     /** The property that turns the early edge off ({@code chatops.early-edge.enabled=false}). */
     public static final String ENABLED = "chatops.early-edge.enabled";
+    /** The webhook the early edge takes besides Slack's: Mackerel does not send an alert twice. */
+    static final String MACKEREL = "/hooks/mackerel";
 
     private final Settings settings;
     private final SlackSignatureVerifier verifier;
+    private final MackerelInbound mackerel;
     private final EarlySpool spool;
     private final Clock clock;
     private final EventLoopGroup loop;
@@ -115,13 +123,24 @@ public final class EarlyEdge implements AutoCloseable {
     private final long listeningAfterMillis;
     private volatile long firstAnswerAfterMillis = -1;
 
-    /** What the early edge needs, read from the same configuration the hub reads. */
-    public record Settings(InetSocketAddress address, String signingSecret, Path dataDir, long maxBodyBytes) {
+    /**
+     * What the early edge needs, read from the same configuration the hub reads.
+     *
+     * @param signingSecret Slack's signing secret; null: Slack's paths are asked to come back
+     * @param mackerelToken {@code chatops.mackerel.webhook-token}; null: {@code /hooks/mackerel} is asked to come back
+     */
+    public record Settings(InetSocketAddress address, String signingSecret, String mackerelToken, Path dataDir, long maxBodyBytes) {
+
+        /** Slack only. */
+        public Settings(InetSocketAddress address, String signingSecret, Path dataDir, long maxBodyBytes) {
+            this(address, signingSecret, null, dataDir, maxBodyBytes);
+        }
     }
 
     private EarlyEdge(Settings settings, Clock clock) throws IOException {
         this.settings = settings;
-        this.verifier = new SlackSignatureVerifier(settings.signingSecret(), clock);
+        this.verifier = settings.signingSecret() == null ? null : new SlackSignatureVerifier(settings.signingSecret(), clock);
+        this.mackerel = settings.mackerelToken() == null ? null : MackerelInbound.withToken(settings.mackerelToken());
         this.spool = new EarlySpool(settings.dataDir());
         this.clock = clock;
         this.loop = new NioEventLoopGroup(1, new DefaultThreadFactory("early-edge-io", true));
@@ -187,9 +206,11 @@ public final class EarlyEdge implements AutoCloseable {
             notes.add("no early edge: " + ENABLED + " is false");
             return Optional.empty();
         }
-        if (!binder.bind("chatops.slack.enabled", Boolean.class).orElse(true)
-                || binder.bind("chatops.slack.signing-secret", String.class).map(String::isBlank).orElse(true)) {
-            notes.add("no early edge: Slack is off or has no signing secret");
+        String secret = binder.bind("chatops.slack.enabled", Boolean.class).orElse(true)
+                ? setting(binder, "chatops.slack.signing-secret") : null;
+        String mackerelToken = setting(binder, "chatops.mackerel.webhook-token");
+        if (secret == null && mackerelToken == null) {
+            notes.add("no early edge: neither Slack (on, with a signing secret) nor the Mackerel webhook token is configured");
             return Optional.empty();
         }
         if (binder.bind("server.ssl.enabled", Boolean.class).orElse(false)
@@ -201,9 +222,14 @@ public final class EarlyEdge implements AutoCloseable {
         int port = binder.bind("server.port", Integer.class).orElse(8080);
         InetAddress address = binder.bind("server.address", InetAddress.class).orElse(null);
         return Optional.of(new Settings(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port),
-                binder.bind("chatops.slack.signing-secret", String.class).get(),
-                Path.of(binder.bind("chatops.data-dir", String.class).orElse("./data")),
+                secret, mackerelToken, Path.of(binder.bind("chatops.data-dir", String.class).orElse("./data")),
                 binder.bind("chatops.http.max-body-size", DataSize.class).orElse(DataSize.ofMegabytes(1)).toBytes()));
+    }
+
+    /** A text setting as the hub binds it, or null when it is not set or blank. */
+    private static String setting(Binder binder, String key) {
+        String value = binder.bind(key, String.class).orElse("");
+        return value.isBlank() ? null : value;
     }
 
     /** The port it listens on (the configured one, or the one the system chose for port 0). */
@@ -219,7 +245,7 @@ public final class EarlyEdge implements AutoCloseable {
     public String summary() {
         long first = firstAnswerAfterMillis;
         return "early edge on port " + port() + ", listening " + listeningAfterMillis + " ms after the process started: "
-                + taken.get() + " Slack deliveries taken, " + refused.get() + " requests refused or asked to retry"
+                + taken.get() + " deliveries taken, " + refused.get() + " requests refused or asked to retry"
                 + (first < 0 ? "" : ", first answer " + first + " ms after the process started");
     }
 
@@ -247,13 +273,14 @@ public final class EarlyEdge implements AutoCloseable {
      * readiness ({@link StartingGate}). A body over {@code chatops.http.max-body-size} never gets
      * here: Netty's aggregator and the hub's body filter answer it 413 first.
      *
+     * @param query the query string (still encoded), or null
      * @param header the request's header of a name, or null
      * @param body the raw body
      */
-    public Response take(String method, String path, UnaryOperator<String> header, byte[] body) {
+    public Response take(String method, String path, String query, UnaryOperator<String> header, byte[] body) {
         Response response;
         try {
-            response = answer(method, path, header, body);
+            response = MACKEREL.equals(path) ? mackerel(method, query, header, body) : answer(method, path, header, body);
         } catch (InvalidSignatureException e) {
             response = Response.error(401, "unauthorized", e.getMessage());
         } catch (UnsupportedMediaTypeException e) {
@@ -282,12 +309,15 @@ public final class EarlyEdge implements AutoCloseable {
             return switch (path) {
                 case "/actuator/health/liveness" -> Response.json(200, "{\"status\":\"UP\"}");
                 case "/actuator/health", "/actuator/health/readiness" -> Response.json(503, "{\"status\":\"OUT_OF_SERVICE\"}");
-                case "/hooks/mackerel", "/hooks/cloudwatch", "/hooks/gitlab", "/hooks/deploy-result" -> starting();
+                case "/hooks/cloudwatch", "/hooks/gitlab", "/hooks/deploy-result" -> starting();
                 default -> path.startsWith("/actuator/") ? starting() : Response.error(404, "not_found", "Nothing here.");
             };
         }
+        if (verifier == null) {
+            return starting();
+        }
         if (!"POST".equals(method)) {
-            return Response.error(405, "method_not_allowed", method + " is not taken here; use POST");
+            return notPost(method);
         }
         // the media types of the Slack kinds (SlackInbound), checked as the hub's edge checks them
         InboundEdge.checkMediaType(List.of(kind == EnvelopeKind.EVENTS_API ? MediaType.APPLICATION_JSON
@@ -302,6 +332,35 @@ public final class EarlyEdge implements AutoCloseable {
             case SLASH_COMMANDS -> command(text);
             case INTERACTIVE -> interaction(text);
         };
+    }
+
+    /**
+     * A Mackerel alert, which Mackerel sends once and never again: read by the endpoint's own kind
+     * ({@link MackerelInbound}: the token, then the body, refused and answered as the hub refuses and
+     * answers them), and when the hub would queue it, its body is written under the delivery id the
+     * hub names it by (a repeated notification of one alert state lands on the same file). The
+     * token is not written; the hub reads the body once it is ready.
+     */
+    private Response mackerel(String method, String query, UnaryOperator<String> header, byte[] body) throws IOException {
+        if (mackerel == null) {
+            return starting();
+        }
+        if (!"POST".equals(method)) {
+            return notPost(method);
+        }
+        InboundEdge.checkMediaType(mackerel.mediaTypes(), method, header.apply("Content-Type"));
+        if (!Utf8.isWellFormed(body)) {
+            throw new BadRequestException("the body is not UTF-8");
+        }
+        Delivery delivery = mackerel.accept(new InboundRequest(method, body, header, query));
+        if (delivery.isQueued() && spool.writeHook(MACKEREL, delivery.id(), new String(body, StandardCharsets.UTF_8), clock.instant())) {
+            taken.incrementAndGet();
+        }
+        return new Response(delivery.answer().status(), delivery.answer().contentType(), delivery.answer().body(), 0);
+    }
+
+    private static Response notPost(String method) {
+        return Response.error(405, "method_not_allowed", method + " is not taken here; use POST");
     }
 
     private Response event(String json) throws IOException {
@@ -453,9 +512,10 @@ public final class EarlyEdge implements AutoCloseable {
             }
             HttpHeaders headers = request.headers().copy();
             byte[] body = ByteBufUtil.getBytes(request.content());
+            String queryString = query < 0 ? null : uri.substring(query + 1);
             try {
                 workers.execute(() -> {
-                    Response response = take(method, path, headers::get, body);
+                    Response response = take(method, path, queryString, headers::get, body);
                     write(ctx, response, keepAlive && response.status() < 400);
                 });
             } catch (RejectedExecutionException e) {

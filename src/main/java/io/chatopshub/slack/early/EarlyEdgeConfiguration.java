@@ -2,6 +2,7 @@ package io.chatopshub.slack.early;
 
 import java.nio.file.Path;
 
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,6 +15,7 @@ import org.springframework.core.Ordered;
 
 import io.chatopshub.slack.SlackClient;
 import io.chatopshub.slack.socket.SlackEnvelopeSink;
+import io.chatopshub.system.inbound.InboundEdge;
 
 /**
  * The hub's side of the early edge: the port handed over just before the web server binds it,
@@ -49,8 +51,8 @@ class EarlyEdgeConfiguration {
 
     @Bean
     EarlySpoolDrain earlySpoolDrain(@Value("${chatops.data-dir:./data}") Path dataDir, StartingGate gate,
-                                    SlackEnvelopeSink sink, SlackClient slack) {
-        return new EarlySpoolDrain(new EarlySpool(dataDir), gate, sink, slack);
+                                    SlackEnvelopeSink sink, SlackClient slack, InboundEdge edge, CamelContext camel) {
+        return new EarlySpoolDrain(new EarlySpool(dataDir), gate, sink, slack, edge, camel);
     }
 
     /** Closes the early edge in the phase before the web server's, so the port is free when Tomcat binds it. */

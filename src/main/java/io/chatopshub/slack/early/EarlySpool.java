@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -29,7 +30,7 @@ import io.chatopshub.slack.socket.EnvelopeKind;
 import io.chatopshub.system.Json;
 
 /**
- * The early edge's durable queue: one file per Slack delivery accepted before the hub was up, in
+ * The early edge's durable queue: one file per delivery (Slack's, or a webhook's) accepted before the hub was up, in
  * {@code {data-dir}/early-edge/}, named by the delivery id (a retried delivery lands on the same
  * file). A file is written whole and flushed to disk under a temporary name, then renamed into
  * place and the folder flushed, so after a crash a file is either complete or absent. Files are
@@ -44,6 +45,7 @@ public final class EarlySpool {
     static final String FOLDER = "early-edge";
     private static final String SUFFIX = ".json";
     private static final String TEMPORARY = ".incoming-";
+    private static final String HOOK = "HOOK";
 
     private final Path folder;
 
@@ -51,24 +53,39 @@ public final class EarlySpool {
         this.folder = dataDir.resolve(FOLDER);
     }
 
-    /** A delivery taken by the early edge and not yet handed to the hub. */
-    public record Entry(Path file, EnvelopeKind kind, String deliveryId, String payload, Instant receivedAt) {
+    /**
+     * A delivery taken by the early edge and not yet handed to the hub: a Slack one ({@code kind})
+     * or the body of a webhook ({@code hookPath}, e.g. {@code /hooks/mackerel}); one of the two is null.
+     */
+    public record Entry(Path file, EnvelopeKind kind, String hookPath, String deliveryId, String payload, Instant receivedAt) {
     }
 
     /**
-     * Writes a delivery durably. Returns false when a delivery with this id is already waiting
+     * Writes a Slack delivery durably. Returns false when a delivery with this id is already waiting
      * (Slack's retry of one the early edge took): nothing is written then.
      *
      * @throws IOException when it could not be made durable (disk full, folder not writable)
      */
     public boolean write(EnvelopeKind kind, String deliveryId, String payload, Instant receivedAt) throws IOException {
+        return write(kind.name(), null, deliveryId, payload, receivedAt);
+    }
+
+    /** Writes the verified body of a webhook to {@code path} durably, as {@link #write} does. */
+    public boolean writeHook(String path, String deliveryId, String payload, Instant receivedAt) throws IOException {
+        return write(HOOK, path, deliveryId, payload, receivedAt);
+    }
+
+    private boolean write(String kind, String path, String deliveryId, String payload, Instant receivedAt) throws IOException {
         Files.createDirectories(folder);
         Path target = folder.resolve(fileName(deliveryId));
         if (Files.exists(target)) {
             return false;
         }
         Map<String, Object> record = new LinkedHashMap<>();
-        record.put("kind", kind.name());
+        record.put("kind", kind);
+        if (path != null) {
+            record.put("path", path);
+        }
         record.put("deliveryId", deliveryId);
         record.put("receivedAt", receivedAt.toString());
         record.put("payload", payload);
@@ -144,7 +161,9 @@ public final class EarlySpool {
         }
         try {
             ObjectNode record = Json.readObject(bytes);
-            return new Entry(file, EnvelopeKind.valueOf(Json.text(record, "kind")), Json.text(record, "deliveryId"),
+            String kind = Json.text(record, "kind");
+            String path = HOOK.equals(kind) ? Objects.requireNonNull(Json.text(record, "path")) : null;
+            return new Entry(file, path == null ? EnvelopeKind.valueOf(kind) : null, path, Json.text(record, "deliveryId"),
                     Json.text(record, "payload"), Instant.parse(Json.text(record, "receivedAt")));
         } catch (RuntimeException e) {
             // written whole by write(): only a file put here by hand can be unreadable; kept aside, not lost

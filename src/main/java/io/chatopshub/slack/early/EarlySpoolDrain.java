@@ -1,10 +1,15 @@
 package io.chatopshub.slack.early;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -17,11 +22,15 @@ import io.chatopshub.slack.socket.SlackEnvelopeSink;
 import io.chatopshub.system.BadRequestException;
 import io.chatopshub.system.Json;
 import io.chatopshub.system.Secrets;
+import io.chatopshub.system.inbound.Delivery;
+import io.chatopshub.system.inbound.InboundEdge;
+import io.chatopshub.system.inbound.InboundRequest;
 
 /**
  * Hands what the early edge took to the hub once it is ready, oldest first, through the seam
  * Socket Mode uses ({@link SlackEnvelopeSink}): the same kinds read it, the same claim
- * de-duplicates it, the same queues take it. A slash command's answer, which Slack could not be
+ * de-duplicates it, the same queues take it; a webhook's body (Mackerel's) is read by its endpoint's
+ * kind and queued as its endpoint queues it. A slash command's answer, which Slack could not be
  * given when the early edge answered, goes to the command's {@code response_url}. A delivery
  * stays in the spool until the hub has taken it: when the hub cannot (the broker refuses), the
  * drain tries again later, 2 s and then up to a minute apart. A thread exists only while there is
@@ -37,13 +46,18 @@ public class EarlySpoolDrain implements DisposableBean {
     private final StartingGate gate;
     private final SlackEnvelopeSink sink;
     private final SlackClient slack;
+    private final InboundEdge edge;
+    private final CamelContext camel;
     private volatile ScheduledExecutorService thread;
 
-    EarlySpoolDrain(EarlySpool spool, StartingGate gate, SlackEnvelopeSink sink, SlackClient slack) {
+    EarlySpoolDrain(EarlySpool spool, StartingGate gate, SlackEnvelopeSink sink, SlackClient slack, InboundEdge edge,
+                    CamelContext camel) {
         this.spool = spool;
         this.gate = gate;
         this.sink = sink;
         this.slack = slack;
+        this.edge = edge;
+        this.camel = camel;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -85,6 +99,10 @@ public class EarlySpoolDrain implements DisposableBean {
     }
 
     private void handOver(EarlySpool.Entry entry) {
+        if (entry.hookPath() != null) {
+            handOverHook(entry);
+            return;
+        }
         String answer = sink.accept(entry.kind(), entry.payload());
         if (entry.kind() != EnvelopeKind.SLASH_COMMANDS) {
             return;
@@ -100,6 +118,23 @@ public class EarlySpoolDrain implements DisposableBean {
             LOG.warn("the answer to early-edge delivery {} could not be sent to its response_url: {}",
                     entry.deliveryId(), Secrets.mask(String.valueOf(e)));
         }
+    }
+
+    /**
+     * A webhook's body goes where the endpoint's own route sends one: the route made from the
+     * {@code inbound-edge} template for its path names the kind that reads it and the queue. Its
+     * token was checked when it was taken (and is not written to disk), so the kind reads it
+     * without verifying it again.
+     */
+    private void handOverHook(EarlySpool.Entry entry) {
+        Map<String, Object> endpoint = camel.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()
+                .stream().map(RouteDefinition::getTemplateParameters).filter(Objects::nonNull)
+                .filter(parameters -> entry.hookPath().equals(parameters.get("path")) && parameters.get("kind") != null)
+                .findFirst().orElseThrow(() -> new IllegalStateException("no route takes " + entry.hookPath()));
+        String kindName = String.valueOf(endpoint.get("kind"));
+        Object queue = endpoint.get("queue");
+        Delivery delivery = edge.kind(kindName).read(InboundRequest.ofBody(entry.payload()));
+        edge.queue(kindName, queue == null ? "" : queue.toString(), delivery);
     }
 
     @Override

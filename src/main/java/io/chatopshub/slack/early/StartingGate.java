@@ -43,7 +43,7 @@ public final class StartingGate extends OncePerRequestFilter {
                 if (open) {
                     // the body filter before this one has read (or refused 413) every body on these paths
                     byte[] body = RawBody.of(request);
-                    answer = edge.take(request.getMethod(), request.getRequestURI(), request::getHeader,
+                    answer = edge.take(request.getMethod(), request.getRequestURI(), request.getQueryString(), request::getHeader,
                             body == null ? new byte[0] : body);
                 }
             } finally {

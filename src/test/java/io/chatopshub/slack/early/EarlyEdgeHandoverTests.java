@@ -38,11 +38,13 @@ import io.chatopshub.slack.SlackSignatureVerifier;
 /**
  * The hub started the way {@code main} starts it: the early edge first, taking requests before
  * anything of the hub exists; then the hub, which takes the port over and does the work of what
- * the early edge took: a slash command's real answer at its response_url, an event's work.
+ * the early edge took: a slash command's real answer at its response_url, an event's work, a
+ * Mackerel alert's Slack post.
  */
 class EarlyEdgeHandoverTests {
 
     private static final String SECRET = "handover-test-secret";
+    private static final String MACKEREL_TOKEN = "handover-mackerel-token";
 
     private final WireMockServer slack = new WireMockServer(options().dynamicPort());
     private final HttpClient http = HttpClient.newHttpClient();
@@ -70,7 +72,9 @@ class EarlyEdgeHandoverTests {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "early-handover-");
         String[] args = { "--server.port=" + port, "--chatops.data-dir=" + dataDir, "--chatops.slack.signing-secret=" + SECRET,
                 "--chatops.slack.bot-token=xoxb-handover-test", "--chatops.slack.url=" + slack.baseUrl(),
-                "--spring.jmx.enabled=true", "--spring.jmx.unique-names=true" };
+                "--spring.jmx.enabled=true", "--spring.jmx.unique-names=true",
+                "--chatops.mackerel.webhook-token=" + MACKEREL_TOKEN, "--chatops.slack.alert-channel=C0EARLYALERTS",
+                "--chatops.alerts.group-wait=1s" };
 
         early = EarlyStart.begin(args);
         assertThat(early.edge()).as("early edge, notes: %s", early.notes()).isPresent();
@@ -78,7 +82,10 @@ class EarlyEdgeHandoverTests {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).contains("is received; the hub is starting");
         assertThat(send(port, "/slack/events", "application/json", directMessage("Ev0EARLYDM")).statusCode()).isEqualTo(200);
-        assertThat(new EarlySpool(dataDir).waiting()).hasSize(2);
+        HttpResponse<String> alert = mackerelAlert(port);
+        assertThat(alert.statusCode()).isEqualTo(202);
+        assertThat(mackerelAlert(port).statusCode()).as("sent again").isEqualTo(202);
+        assertThat(new EarlySpool(dataDir).waiting()).hasSize(3);
 
         // while the hub starts, a command every 20 ms: none may be refused (Camel's routes start after
         // the web server has the port; until then the early edge answers on the hub's port too)
@@ -114,6 +121,9 @@ class EarlyEdgeHandoverTests {
             slack.verify((int) early + 1, postRequestedFor(urlPathEqualTo("/response/early"))
                     .withRequestBody(containing("I don't know the command `/nothing-here`")));
             slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("D0EARLY")));
+            // Mackerel sends an alert once: the one taken while the hub started is posted, once
+            slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                    .withFormParam("channel", equalTo("C0EARLYALERTS")).withRequestBody(containing("web-01")));
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> new EarlySpool(dataDir).waiting().isEmpty());
 
@@ -122,7 +132,7 @@ class EarlyEdgeHandoverTests {
         assertThat(later.body()).as("answered by the hub itself").contains("I don't know the command `/nothing-here`");
         HttpResponse<String> retried = send(port, "/slack/events", "application/json", directMessage("Ev0EARLYDM"));
         assertThat(retried.statusCode()).isEqualTo(200);
-        assertThat(this.early.edge().get().summary()).contains((early + 2) + " Slack deliveries taken");
+        assertThat(this.early.edge().get().summary()).contains((early + 3) + " deliveries taken");
         awaitHubSettledOnEvents();
         slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("D0EARLY")));
     }
@@ -130,6 +140,16 @@ class EarlyEdgeHandoverTests {
     /** The retried event went through the hub's claim: nothing more on its queue before the count is checked. */
     private void awaitHubSettledOnEvents() {
         io.chatopshub.testing.HubSettled.awaitQueues(hub, io.chatopshub.testing.HubSettled.DEFAULT_WAIT, "chatops.slack.events");
+    }
+
+    private HttpResponse<String> mackerelAlert(int port) throws Exception {
+        String body;
+        try (var in = EarlyEdgeHandoverTests.class.getResourceAsStream("/mackerel/alert-critical-host.json")) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/mackerel?token=" + MACKEREL_TOKEN))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String command(String trigger) {

@@ -43,9 +43,22 @@ class EarlyEdgeSettingsTests {
                 notes)).isEmpty();
         assertThat(EarlyEdge.settings(new String[] { "--chatops.slack.signing-secret=s", "--server.ssl.enabled=true" },
                 notes)).isEmpty();
-        assertThat(notes).containsExactly("no early edge: chatops.early-edge.enabled is false",
-                "no early edge: Slack is off or has no signing secret", "no early edge: Slack is off or has no signing secret",
+        String neither = "no early edge: neither Slack (on, with a signing secret) nor the Mackerel webhook token is configured";
+        assertThat(notes).containsExactly("no early edge: chatops.early-edge.enabled is false", neither, neither,
                 "no early edge: the web server is not plain HTTP");
+    }
+
+    @Test
+    void theMackerelTokenAloneIsEnoughAndSlackOffLeavesItsSecretOut() {
+        var mackerelOnly = EarlyEdge.settings(new String[] { "--chatops.mackerel.webhook-token=mk" }, notes);
+        assertThat(mackerelOnly).hasValueSatisfying(s -> {
+            assertThat(s.signingSecret()).isNull();
+            assertThat(s.mackerelToken()).isEqualTo("mk");
+        });
+        var slackOff = EarlyEdge.settings(new String[] { "--chatops.slack.signing-secret=s", "--chatops.slack.enabled=false",
+                "--chatops.mackerel.webhook-token=mk" }, notes);
+        assertThat(slackOff).hasValueSatisfying(s -> assertThat(s.signingSecret()).isNull());
+        assertThat(notes).isEmpty();
     }
 
     @Test

@@ -92,7 +92,7 @@ class EarlyEdgeTests {
             assertThat(Json.text(Json.readObject(entry.payload()), "response_url")).isEqualTo("https://hooks.slack.com/commands/T1/1/x");
             assertThat(Json.text(Json.readObject(entry.payload()), "text")).isEqualTo("Restart-WebApp");
         });
-        assertThat(edge.summary()).contains("1 Slack deliveries taken");
+        assertThat(edge.summary()).contains("1 deliveries taken");
     }
 
     @Test
@@ -136,7 +136,7 @@ class EarlyEdgeTests {
         assertJsonError(signed("/slack/events", "application/json", "{\"pad\":\"" + "x".repeat(3000) + "\"}"), 413);
         assertJsonError(signed("PUT", "/slack/commands", FORM, body, now), 405);
         assertThat(edge.spool().waiting()).isEmpty();
-        assertThat(edge.summary()).contains("0 Slack deliveries taken");
+        assertThat(edge.summary()).contains("0 deliveries taken");
     }
 
     @Test
@@ -166,6 +166,44 @@ class EarlyEdgeTests {
             assertThat(answer).startsWith("HTTP/1.1 413 ").contains("connection: close").contains("\"error\"");
         }
         assertThat(edge.spool().waiting()).isEmpty();
+    }
+
+    @Test
+    void aMackerelAlertWithItsTokenIsWrittenOnceAndAnswered202AndAnythingElseIsRefused() throws Exception {
+        edge = EarlyEdge.start(new EarlyEdge.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
+                "mackerel-token", dataDir, 1024 * 1024), Clock.systemUTC());
+        String alert = "{\"event\":\"alert\",\"alert\":{\"id\":\"4gEarly\",\"status\":\"critical\",\"isOpen\":true}}";
+        assertJsonError(mackerel("POST", "?token=wrong", "application/json", alert), 401);
+        assertJsonError(mackerel("POST", "", "application/json", alert), 401);
+        assertJsonError(mackerel("PUT", "?token=mackerel-token", "application/json", alert), 405);
+        assertJsonError(mackerel("POST", "?token=mackerel-token", "text/plain", alert), 415);
+        assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json", "[1,2]"), 400);
+        assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json", ""), 400);
+        HttpResponse<String> ignored = mackerel("POST", "?token=mackerel-token", "application/json", "{\"event\":\"hostStatus\"}");
+        assertThat(ignored.statusCode()).as("answered as the hub answers an event it does not queue").isEqualTo(202);
+        assertThat(Json.text(Json.readObject(ignored.body()), "status")).isEqualTo("ignored");
+        assertThat(edge.spool().waiting()).isEmpty();
+
+        HttpResponse<String> taken = mackerel("POST", "?token=mackerel-token", "application/json", alert);
+        assertThat(taken.statusCode()).isEqualTo(202);
+        assertThat(Json.text(Json.readObject(taken.body()), "status")).isEqualTo("accepted");
+        assertThat(mackerel("POST", "?token=mackerel-token", "application/json; charset=utf-8", alert).statusCode())
+                .as("the same notification again").isEqualTo(202);
+        assertThat(edge.spool().waiting()).singleElement().satisfies(entry -> {
+            assertThat(entry.hookPath()).isEqualTo("/hooks/mackerel");
+            assertThat(entry.kind()).isNull();
+            assertThat(entry.payload()).isEqualTo(alert);
+            assertThat(entry.deliveryId()).as("named as the hub names it: the alert state").startsWith("mackerel:4gEarly:critical");
+        });
+        assertThat(Files.readString(edge.spool().waiting().get(0).file())).as("the token is not written").doesNotContain("mackerel-token");
+        // without a signing secret, Slack's requests are asked to come back
+        assertJsonError(signed("/slack/commands", FORM, command("early.nosecret")), 503);
+    }
+
+    private HttpResponse<String> mackerel(String method, String query, String type, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/hooks/mackerel" + query))
+                .header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
