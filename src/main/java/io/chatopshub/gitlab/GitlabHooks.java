@@ -40,6 +40,11 @@ public class GitlabHooks {
         this.slack = slack;
     }
 
+    /** The two kinds on their own, for the early edge, which reads GitLab's deliveries before the hub exists. */
+    public static GitlabHooks kindsOnly(GitlabProperties properties) {
+        return new GitlabHooks(new PipelineHook(properties), null);
+    }
+
     /**
      * {@code POST /hooks/gitlab}: GitLab's webhook signature ({@code webhook-signature}, when
      * {@code chatops.gitlab.webhook-signing-token} is set) or {@code X-Gitlab-Token}, then the

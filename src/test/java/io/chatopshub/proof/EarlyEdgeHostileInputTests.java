@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.chatopshub.HubIntegrationTest;
+import io.chatopshub.gitlab.GitlabProperties;
 import io.chatopshub.slack.early.EarlyEdge;
 
 /**
- * The hostile corpus of Slack's endpoints and Mackerel's against the early edge, which answers them while the
+ * The hostile corpus of Slack's, Mackerel's and GitLab's endpoints against the early edge, which answers them while the
  * hub starts: each refused with a 4xx and the JSON error, nothing written to its spool, and a
  * valid request still taken afterwards.
  */
@@ -29,10 +31,12 @@ class EarlyEdgeHostileInputTests {
     @Test
     void everyHostileSlackRequestIsRefusedWithAJsonErrorAndNothingIsTaken() throws Exception {
         try (EarlyEdge edge = EarlyEdge.start(new EarlyEdge.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                HubIntegrationTest.SIGNING_SECRET, HostileInputTests.MACKEREL_TOKEN, dataDir, 1024 * 1024), Clock.systemUTC())) {
+                HubIntegrationTest.SIGNING_SECRET, HostileInputTests.MACKEREL_TOKEN, new GitlabProperties("https://gitlab.com",
+                        HostileInputTests.GITLAB_TOKEN, Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofSeconds(15), List.of()), dataDir, 1024 * 1024), Clock.systemUTC())) {
             HostileCorpus corpus = new HostileCorpus(1024 * 1024);
             HostileInputTests.slackEndpoints().forEach(corpus::add);
             corpus.add(HostileInputTests.mackerelEndpoint());
+            HostileInputTests.gitlabEndpoints().forEach(corpus::add);
             HttpClient http = HttpClient.newHttpClient();
             List<String> problems = new ArrayList<>();
             for (HostileRequest request : corpus.requests()) {

@@ -42,7 +42,7 @@ class HostileInputTests extends HubIntegrationTest {
     private static final long HEAP_GROWTH_LIMIT = 16L * 1024 * 1024;
 
     static final String MACKEREL_TOKEN = "mk-hostile-token-0123456789abcdef";
-    private static final String GITLAB_TOKEN = "gl-hostile-token-0123456789abcdef";
+    static final String GITLAB_TOKEN = "gl-hostile-token-0123456789abcdef";
     private static final String BACKLOG_KEY = "bLgHostileKey0123456789abcdefXYZ";
     private static final String TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:chatops-alarms";
 
@@ -103,9 +103,15 @@ class HostileInputTests extends HubIntegrationTest {
         slackEndpoints().forEach(corpus::add);
         return corpus
                 .add(mackerelEndpoint())
-                .add(new Endpoint("/hooks/gitlab", "application/json", Shape.JSON, gitlabToken(), PIPELINE_HOOK))
+                .add(gitlabEndpoints().get(0))
                 .add(new Endpoint("/hooks/cloudwatch", "text/plain; charset=UTF-8", Shape.JSON, snsSignature(), snsNotification(Map.of())))
-                .add(new Endpoint("/hooks/deploy-result", "application/x-www-form-urlencoded", Shape.QUERY, queryToken(GITLAB_TOKEN),
+                .add(gitlabEndpoints().get(1));
+    }
+
+    /** GitLab's pipeline webhook and a CI job's deploy result (also what the early edge takes: EarlyEdgeHostileInputTests). */
+    static List<Endpoint> gitlabEndpoints() {
+        return List.of(new Endpoint("/hooks/gitlab", "application/json", Shape.JSON, gitlabToken(), PIPELINE_HOOK),
+                new Endpoint("/hooks/deploy-result", "application/x-www-form-urlencoded", Shape.QUERY, queryToken(GITLAB_TOKEN),
                         "source=gitlab&result=success&channel=C0HOSTILE&timestamp=1712345678.000100", List.of("GET")));
     }
 
@@ -129,7 +135,7 @@ class HostileInputTests extends HubIntegrationTest {
                         interaction));
     }
 
-    private static final String PIPELINE_HOOK = "{\"object_kind\":\"pipeline\",\"object_attributes\":{\"id\":987654,\"ref\":\"main\","
+    static final String PIPELINE_HOOK = "{\"object_kind\":\"pipeline\",\"object_attributes\":{\"id\":987654,\"ref\":\"main\","
             + "\"status\":\"success\",\"variables\":[{\"key\":\"channel\",\"value\":\"C0HOSTILE\"},"
             + "{\"key\":\"timestamp\",\"value\":\"1712345678.000100\"}],\"url\":\"https://gitlab.example.com/p/1\"},"
             + "\"project\":{\"id\":1234,\"name\":\"web\"}}";

@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -64,6 +67,8 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.http.MediaType;
 import org.springframework.util.unit.DataSize;
 
+import io.chatopshub.gitlab.GitlabHooks;
+import io.chatopshub.gitlab.GitlabProperties;
 import io.chatopshub.mackerel.MackerelInbound;
 import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.slack.SlackInbound;
@@ -79,6 +84,7 @@ import io.chatopshub.system.UnsupportedMediaTypeException;
 import io.chatopshub.system.Utf8;
 import io.chatopshub.system.inbound.Delivery;
 import io.chatopshub.system.inbound.InboundEdge;
+import io.chatopshub.system.inbound.InboundKind;
 import io.chatopshub.system.inbound.InboundRequest;
 
 /**
@@ -86,9 +92,9 @@ import io.chatopshub.system.inbound.InboundRequest;
  * signed Slack requests on {@code server.port} at once: verified on the raw bytes with the
  * signing secret, written to the {@link EarlySpool} (durable before the answer), then answered
  * the way the hub would (a slash command with an ephemeral "received", an event or interaction
- * with 200, {@code url_verification} with its challenge). A Mackerel alert, which Mackerel sends
- * only once, is taken too when the webhook token is set, read by the endpoint's own kind. The
- * other hooks and {@code /actuator/*} are answered 503 with {@code Retry-After} (liveness 200,
+ * with 200, {@code url_verification} with its challenge). Mackerel's alerts and GitLab's results,
+ * which their senders send only once, are taken too when their tokens are set, read by the
+ * endpoints' own kinds. SNS and {@code /actuator/*} are answered 503 with {@code Retry-After} (liveness 200,
  * readiness 503), any other path 404. Just before the hub's web server binds the port, the early
  * edge lets it go ({@link EarlyEdgeConfiguration}); once the hub is ready, what it took is handed
  * to the hub through the same seams Socket Mode and the endpoints use, and a slash command's real
@@ -104,12 +110,10 @@ public final class EarlyEdge implements AutoCloseable {
 
     /** The property that turns the early edge off ({@code chatops.early-edge.enabled=false}). */
     public static final String ENABLED = "chatops.early-edge.enabled";
-    /** The webhook the early edge takes besides Slack's: Mackerel does not send an alert twice. */
-    static final String MACKEREL = "/hooks/mackerel";
 
     private final Settings settings;
     private final SlackSignatureVerifier verifier;
-    private final MackerelInbound mackerel;
+    private final Map<String, Hook> hooks;
     private final EarlySpool spool;
     private final Clock clock;
     private final EventLoopGroup loop;
@@ -128,19 +132,37 @@ public final class EarlyEdge implements AutoCloseable {
      *
      * @param signingSecret Slack's signing secret; null: Slack's paths are asked to come back
      * @param mackerelToken {@code chatops.mackerel.webhook-token}; null: {@code /hooks/mackerel} is asked to come back
+     * @param gitlab        {@code chatops.gitlab.*} when it has a webhook token or signing token; null:
+     *                      {@code /hooks/gitlab} and {@code /hooks/deploy-result} are asked to come back
      */
-    public record Settings(InetSocketAddress address, String signingSecret, String mackerelToken, Path dataDir, long maxBodyBytes) {
+    public record Settings(InetSocketAddress address, String signingSecret, String mackerelToken, GitlabProperties gitlab,
+                           Path dataDir, long maxBodyBytes) {
 
         /** Slack only. */
         public Settings(InetSocketAddress address, String signingSecret, Path dataDir, long maxBodyBytes) {
-            this(address, signingSecret, null, dataDir, maxBodyBytes);
+            this(address, signingSecret, null, null, dataDir, maxBodyBytes);
         }
+    }
+
+    /** A webhook the early edge takes: the endpoint's own kind, and the methods its route takes. */
+    private record Hook(InboundKind kind, Set<String> methods) {
     }
 
     private EarlyEdge(Settings settings, Clock clock) throws IOException {
         this.settings = settings;
         this.verifier = settings.signingSecret() == null ? null : new SlackSignatureVerifier(settings.signingSecret(), clock);
-        this.mackerel = settings.mackerelToken() == null ? null : MackerelInbound.withToken(settings.mackerelToken());
+        Map<String, Hook> byPath = new HashMap<>();
+        if (settings.mackerelToken() != null) {
+            byPath.put("/hooks/mackerel", new Hook(MackerelInbound.withToken(settings.mackerelToken()), Set.of("POST")));
+        }
+        if (settings.gitlab() != null) {
+            GitlabHooks gitlab = GitlabHooks.kindsOnly(settings.gitlab());
+            byPath.put("/hooks/gitlab", new Hook(gitlab.pipelineHooks(), Set.of("POST")));
+            if (settings.gitlab().webhookToken() != null) {
+                byPath.put("/hooks/deploy-result", new Hook(gitlab.deployResults(), Set.of("GET", "POST")));
+            }
+        }
+        this.hooks = Map.copyOf(byPath);
         this.spool = new EarlySpool(settings.dataDir());
         this.clock = clock;
         this.loop = new NioEventLoopGroup(1, new DefaultThreadFactory("early-edge-io", true));
@@ -209,8 +231,12 @@ public final class EarlyEdge implements AutoCloseable {
         String secret = binder.bind("chatops.slack.enabled", Boolean.class).orElse(true)
                 ? setting(binder, "chatops.slack.signing-secret") : null;
         String mackerelToken = setting(binder, "chatops.mackerel.webhook-token");
-        if (secret == null && mackerelToken == null) {
-            notes.add("no early edge: neither Slack (on, with a signing secret) nor the Mackerel webhook token is configured");
+        GitlabProperties gitlab = binder.bindOrCreate("chatops.gitlab", GitlabProperties.class);
+        if (gitlab.webhookToken() == null && gitlab.webhookSigningToken() == null) {
+            gitlab = null;
+        }
+        if (secret == null && mackerelToken == null && gitlab == null) {
+            notes.add("no early edge: neither Slack (on, with a signing secret) nor a Mackerel or GitLab webhook token is configured");
             return Optional.empty();
         }
         if (binder.bind("server.ssl.enabled", Boolean.class).orElse(false)
@@ -222,7 +248,7 @@ public final class EarlyEdge implements AutoCloseable {
         int port = binder.bind("server.port", Integer.class).orElse(8080);
         InetAddress address = binder.bind("server.address", InetAddress.class).orElse(null);
         return Optional.of(new Settings(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port),
-                secret, mackerelToken, Path.of(binder.bind("chatops.data-dir", String.class).orElse("./data")),
+                secret, mackerelToken, gitlab, Path.of(binder.bind("chatops.data-dir", String.class).orElse("./data")),
                 binder.bind("chatops.http.max-body-size", DataSize.class).orElse(DataSize.ofMegabytes(1)).toBytes()));
     }
 
@@ -280,7 +306,8 @@ public final class EarlyEdge implements AutoCloseable {
     public Response take(String method, String path, String query, UnaryOperator<String> header, byte[] body) {
         Response response;
         try {
-            response = MACKEREL.equals(path) ? mackerel(method, query, header, body) : answer(method, path, header, body);
+            Hook hook = hooks.get(path);
+            response = hook != null ? hook(path, hook, method, query, header, body) : answer(method, path, header, body);
         } catch (InvalidSignatureException e) {
             response = Response.error(401, "unauthorized", e.getMessage());
         } catch (UnsupportedMediaTypeException e) {
@@ -309,7 +336,7 @@ public final class EarlyEdge implements AutoCloseable {
             return switch (path) {
                 case "/actuator/health/liveness" -> Response.json(200, "{\"status\":\"UP\"}");
                 case "/actuator/health", "/actuator/health/readiness" -> Response.json(503, "{\"status\":\"OUT_OF_SERVICE\"}");
-                case "/hooks/cloudwatch", "/hooks/gitlab", "/hooks/deploy-result" -> starting();
+                case "/hooks/mackerel", "/hooks/cloudwatch", "/hooks/gitlab", "/hooks/deploy-result" -> starting();
                 default -> path.startsWith("/actuator/") ? starting() : Response.error(404, "not_found", "Nothing here.");
             };
         }
@@ -335,25 +362,27 @@ public final class EarlyEdge implements AutoCloseable {
     }
 
     /**
-     * A Mackerel alert, which Mackerel sends once and never again: read by the endpoint's own kind
-     * ({@link MackerelInbound}: the token, then the body, refused and answered as the hub refuses and
-     * answers them), and when the hub would queue it, its body is written under the delivery id the
-     * hub names it by (a repeated notification of one alert state lands on the same file). The
-     * token is not written; the hub reads the body once it is ready.
+     * A webhook whose sender does not send again (Mackerel's alerts, GitLab's pipeline events, a CI
+     * job's deploy result): read by the endpoint's own kind (its token or signature, then the body,
+     * refused and answered as the hub refuses and answers them), and what the hub would queue is
+     * written under the delivery id the hub names it by (a repeated notification of one alert state
+     * lands on the same file) before the answer. Only what the kind read is written, never a token.
      */
-    private Response mackerel(String method, String query, UnaryOperator<String> header, byte[] body) throws IOException {
-        if (mackerel == null) {
-            return starting();
+    private Response hook(String path, Hook hook, String method, String query, UnaryOperator<String> header, byte[] body)
+            throws IOException {
+        if (!hook.methods().contains(method)) {
+            return Response.error(405, "method_not_allowed", method + " is not taken here; use " + String.join(" or ",
+                    new TreeSet<>(hook.methods())));
         }
-        if (!"POST".equals(method)) {
-            return notPost(method);
+        InboundEdge.checkMediaType(hook.kind().mediaTypes(), method, header.apply("Content-Type"));
+        if (body.length > hook.kind().maxBodySize()) {
+            return Response.error(413, "body_too_large", "the body is larger than " + hook.kind().maxBodySize() + " bytes");
         }
-        InboundEdge.checkMediaType(mackerel.mediaTypes(), method, header.apply("Content-Type"));
         if (!Utf8.isWellFormed(body)) {
             throw new BadRequestException("the body is not UTF-8");
         }
-        Delivery delivery = mackerel.accept(new InboundRequest(method, body, header, query));
-        if (delivery.isQueued() && spool.writeHook(MACKEREL, delivery.id(), new String(body, StandardCharsets.UTF_8), clock.instant())) {
+        Delivery delivery = hook.kind().accept(new InboundRequest(method, body, header, query));
+        if (delivery.isQueued() && spool.writeHook(path, delivery, clock.instant())) {
             taken.incrementAndGet();
         }
         return new Response(delivery.answer().status(), delivery.answer().contentType(), delivery.answer().body(), 0);

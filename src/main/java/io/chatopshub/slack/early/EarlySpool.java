@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chatopshub.slack.socket.EnvelopeKind;
 import io.chatopshub.system.Json;
+import io.chatopshub.system.inbound.Delivery;
 
 /**
  * The early edge's durable queue: one file per delivery (Slack's, or a webhook's) accepted before the hub was up, in
@@ -54,10 +55,13 @@ public final class EarlySpool {
     }
 
     /**
-     * A delivery taken by the early edge and not yet handed to the hub: a Slack one ({@code kind})
-     * or the body of a webhook ({@code hookPath}, e.g. {@code /hooks/mackerel}); one of the two is null.
+     * A delivery taken by the early edge and not yet handed to the hub: a Slack one ({@code kind},
+     * its payload as Slack sent it) or what a webhook's kind read ({@code hookPath}, e.g.
+     * {@code /hooks/mackerel}: the delivery's body, its fields, and the queue it names, if any); one
+     * of {@code kind} and {@code hookPath} is null.
      */
-    public record Entry(Path file, EnvelopeKind kind, String hookPath, String deliveryId, String payload, Instant receivedAt) {
+    public record Entry(Path file, EnvelopeKind kind, String hookPath, String deliveryId, String payload,
+                        Map<String, String> fields, String queue, Instant receivedAt) {
     }
 
     /**
@@ -67,15 +71,22 @@ public final class EarlySpool {
      * @throws IOException when it could not be made durable (disk full, folder not writable)
      */
     public boolean write(EnvelopeKind kind, String deliveryId, String payload, Instant receivedAt) throws IOException {
-        return write(kind.name(), null, deliveryId, payload, receivedAt);
+        return write(kind.name(), Map.of(), deliveryId, payload, receivedAt);
     }
 
-    /** Writes the verified body of a webhook to {@code path} durably, as {@link #write} does. */
-    public boolean writeHook(String path, String deliveryId, String payload, Instant receivedAt) throws IOException {
-        return write(HOOK, path, deliveryId, payload, receivedAt);
+    /** Writes what a webhook's kind read from a delivery to {@code path} durably, as {@link #write} does. */
+    public boolean writeHook(String path, Delivery delivery, Instant receivedAt) throws IOException {
+        Map<String, Object> hook = new LinkedHashMap<>();
+        hook.put("path", path);
+        hook.put("fields", delivery.fields());
+        if (delivery.queue() != null) {
+            hook.put("queue", delivery.queue());
+        }
+        return write(HOOK, hook, delivery.id(), delivery.body(), receivedAt);
     }
 
-    private boolean write(String kind, String path, String deliveryId, String payload, Instant receivedAt) throws IOException {
+    private boolean write(String kind, Map<String, Object> hook, String deliveryId, String payload, Instant receivedAt)
+            throws IOException {
         Files.createDirectories(folder);
         Path target = folder.resolve(fileName(deliveryId));
         if (Files.exists(target)) {
@@ -83,9 +94,7 @@ public final class EarlySpool {
         }
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("kind", kind);
-        if (path != null) {
-            record.put("path", path);
-        }
+        record.putAll(hook);
         record.put("deliveryId", deliveryId);
         record.put("receivedAt", receivedAt.toString());
         record.put("payload", payload);
@@ -163,8 +172,13 @@ public final class EarlySpool {
             ObjectNode record = Json.readObject(bytes);
             String kind = Json.text(record, "kind");
             String path = HOOK.equals(kind) ? Objects.requireNonNull(Json.text(record, "path")) : null;
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (record.get("fields") instanceof ObjectNode stored) {
+                stored.properties().forEach(field -> fields.put(field.getKey(), field.getValue().asText()));
+            }
             return new Entry(file, path == null ? EnvelopeKind.valueOf(kind) : null, path, Json.text(record, "deliveryId"),
-                    Json.text(record, "payload"), Instant.parse(Json.text(record, "receivedAt")));
+                    Json.text(record, "payload"), Map.copyOf(fields), Json.text(record, "queue"),
+                    Instant.parse(Json.text(record, "receivedAt")));
         } catch (RuntimeException e) {
             // written whole by write(): only a file put here by hand can be unreadable; kept aside, not lost
             Files.move(file, file.resolveSibling(file.getFileName() + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);

@@ -24,13 +24,12 @@ import io.chatopshub.system.Json;
 import io.chatopshub.system.Secrets;
 import io.chatopshub.system.inbound.Delivery;
 import io.chatopshub.system.inbound.InboundEdge;
-import io.chatopshub.system.inbound.InboundRequest;
 
 /**
  * Hands what the early edge took to the hub once it is ready, oldest first, through the seam
  * Socket Mode uses ({@link SlackEnvelopeSink}): the same kinds read it, the same claim
- * de-duplicates it, the same queues take it; a webhook's body (Mackerel's) is read by its endpoint's
- * kind and queued as its endpoint queues it. A slash command's answer, which Slack could not be
+ * de-duplicates it, the same queues take it; what a webhook's kind read (Mackerel's, GitLab's) is
+ * claimed and queued as its endpoint's route would. A slash command's answer, which Slack could not be
  * given when the early edge answered, goes to the command's {@code response_url}. A delivery
  * stays in the spool until the hub has taken it: when the hub cannot (the broker refuses), the
  * drain tries again later, 2 s and then up to a minute apart. A thread exists only while there is
@@ -121,10 +120,9 @@ public class EarlySpoolDrain implements DisposableBean {
     }
 
     /**
-     * A webhook's body goes where the endpoint's own route sends one: the route made from the
-     * {@code inbound-edge} template for its path names the kind that reads it and the queue. Its
-     * token was checked when it was taken (and is not written to disk), so the kind reads it
-     * without verifying it again.
+     * What a webhook's kind read goes where the endpoint's own route sends it: the route made from
+     * the {@code inbound-edge} template for its path names the kind (the claim's) and the queue,
+     * unless the delivery named another. The kind verified and read it when it was taken.
      */
     private void handOverHook(EarlySpool.Entry entry) {
         Map<String, Object> endpoint = camel.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()
@@ -133,8 +131,8 @@ public class EarlySpoolDrain implements DisposableBean {
                 .findFirst().orElseThrow(() -> new IllegalStateException("no route takes " + entry.hookPath()));
         String kindName = String.valueOf(endpoint.get("kind"));
         Object queue = endpoint.get("queue");
-        Delivery delivery = edge.kind(kindName).read(InboundRequest.ofBody(entry.payload()));
-        edge.queue(kindName, queue == null ? "" : queue.toString(), delivery);
+        Delivery delivery = Delivery.queued(entry.deliveryId(), entry.payload(), entry.fields(), Delivery.Answer.EMPTY_200);
+        edge.queue(kindName, queue == null ? "" : queue.toString(), entry.queue() == null ? delivery : delivery.onQueue(entry.queue()));
     }
 
     @Override

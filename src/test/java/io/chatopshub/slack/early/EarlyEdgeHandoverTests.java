@@ -39,12 +39,13 @@ import io.chatopshub.slack.SlackSignatureVerifier;
  * The hub started the way {@code main} starts it: the early edge first, taking requests before
  * anything of the hub exists; then the hub, which takes the port over and does the work of what
  * the early edge took: a slash command's real answer at its response_url, an event's work, a
- * Mackerel alert's Slack post.
+ * Mackerel alert's Slack post, a GitLab pipeline's result in its release thread.
  */
 class EarlyEdgeHandoverTests {
 
     private static final String SECRET = "handover-test-secret";
     private static final String MACKEREL_TOKEN = "handover-mackerel-token";
+    private static final String GITLAB_TOKEN = "handover-gitlab-token";
 
     private final WireMockServer slack = new WireMockServer(options().dynamicPort());
     private final HttpClient http = HttpClient.newHttpClient();
@@ -68,13 +69,15 @@ class EarlyEdgeHandoverTests {
         slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"channel\":\"D1\",\"ts\":\"1.1\"}")));
         slack.stubFor(post(urlPathEqualTo("/response/early")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        slack.stubFor(post(urlPathEqualTo("/api/reactions.add")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
         int port = HubProcess.freePort();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "early-handover-");
         String[] args = { "--server.port=" + port, "--chatops.data-dir=" + dataDir, "--chatops.slack.signing-secret=" + SECRET,
                 "--chatops.slack.bot-token=xoxb-handover-test", "--chatops.slack.url=" + slack.baseUrl(),
                 "--spring.jmx.enabled=true", "--spring.jmx.unique-names=true",
                 "--chatops.mackerel.webhook-token=" + MACKEREL_TOKEN, "--chatops.slack.alert-channel=C0EARLYALERTS",
-                "--chatops.alerts.group-wait=1s" };
+                "--chatops.alerts.group-wait=1s", "--chatops.gitlab.webhook-token=" + GITLAB_TOKEN };
 
         early = EarlyStart.begin(args);
         assertThat(early.edge()).as("early edge, notes: %s", early.notes()).isPresent();
@@ -85,7 +88,8 @@ class EarlyEdgeHandoverTests {
         HttpResponse<String> alert = mackerelAlert(port);
         assertThat(alert.statusCode()).isEqualTo(202);
         assertThat(mackerelAlert(port).statusCode()).as("sent again").isEqualTo(202);
-        assertThat(new EarlySpool(dataDir).waiting()).hasSize(3);
+        assertThat(pipelineEvent(port).statusCode()).isEqualTo(200);
+        assertThat(new EarlySpool(dataDir).waiting()).hasSize(4);
 
         // while the hub starts, a command every 20 ms: none may be refused (Camel's routes start after
         // the web server has the port; until then the early edge answers on the hub's port too)
@@ -124,6 +128,9 @@ class EarlyEdgeHandoverTests {
             // Mackerel sends an alert once: the one taken while the hub started is posted, once
             slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
                     .withFormParam("channel", equalTo("C0EARLYALERTS")).withRequestBody(containing("web-01")));
+            // GitLab does not send a pipeline event again: the release thread hears how it ended
+            slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                    .withFormParam("channel", equalTo("C0EARLYREL")).withFormParam("thread_ts", equalTo("1712345678.000100")));
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> new EarlySpool(dataDir).waiting().isEmpty());
 
@@ -132,7 +139,7 @@ class EarlyEdgeHandoverTests {
         assertThat(later.body()).as("answered by the hub itself").contains("I don't know the command `/nothing-here`");
         HttpResponse<String> retried = send(port, "/slack/events", "application/json", directMessage("Ev0EARLYDM"));
         assertThat(retried.statusCode()).isEqualTo(200);
-        assertThat(this.early.edge().get().summary()).contains((early + 3) + " deliveries taken");
+        assertThat(this.early.edge().get().summary()).contains((early + 4) + " deliveries taken");
         awaitHubSettledOnEvents();
         slack.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("D0EARLY")));
     }
@@ -149,6 +156,15 @@ class EarlyEdgeHandoverTests {
         }
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/mackerel?token=" + MACKEREL_TOKEN))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> pipelineEvent(int port) throws Exception {
+        String body = "{\"object_kind\":\"pipeline\",\"object_attributes\":{\"id\":4343,\"ref\":\"main\",\"status\":\"success\","
+                + "\"variables\":[{\"key\":\"channel\",\"value\":\"C0EARLYREL\"},{\"key\":\"timestamp\",\"value\":\"1712345678.000100\"}],"
+                + "\"url\":\"https://gitlab.example.com/p/4343\"},\"project\":{\"id\":1234,\"name\":\"web\"}}";
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/gitlab")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("X-Gitlab-Token", GITLAB_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -43,13 +43,13 @@ class EarlyEdgeSettingsTests {
                 notes)).isEmpty();
         assertThat(EarlyEdge.settings(new String[] { "--chatops.slack.signing-secret=s", "--server.ssl.enabled=true" },
                 notes)).isEmpty();
-        String neither = "no early edge: neither Slack (on, with a signing secret) nor the Mackerel webhook token is configured";
+        String neither = "no early edge: neither Slack (on, with a signing secret) nor a Mackerel or GitLab webhook token is configured";
         assertThat(notes).containsExactly("no early edge: chatops.early-edge.enabled is false", neither, neither,
                 "no early edge: the web server is not plain HTTP");
     }
 
     @Test
-    void theMackerelTokenAloneIsEnoughAndSlackOffLeavesItsSecretOut() {
+    void aMackerelOrGitlabTokenAloneIsEnoughAndSlackOffLeavesItsSecretOut() {
         var mackerelOnly = EarlyEdge.settings(new String[] { "--chatops.mackerel.webhook-token=mk" }, notes);
         assertThat(mackerelOnly).hasValueSatisfying(s -> {
             assertThat(s.signingSecret()).isNull();
@@ -58,6 +58,13 @@ class EarlyEdgeSettingsTests {
         var slackOff = EarlyEdge.settings(new String[] { "--chatops.slack.signing-secret=s", "--chatops.slack.enabled=false",
                 "--chatops.mackerel.webhook-token=mk" }, notes);
         assertThat(slackOff).hasValueSatisfying(s -> assertThat(s.signingSecret()).isNull());
+        var gitlabOnly = EarlyEdge.settings(new String[] { "--chatops.gitlab.webhook-token=gl" }, notes);
+        assertThat(gitlabOnly).hasValueSatisfying(s -> {
+            assertThat(s.gitlab().webhookToken()).isEqualTo("gl");
+            assertThat(s.mackerelToken()).isNull();
+        });
+        assertThat(EarlyEdge.settings(new String[] { "--chatops.slack.signing-secret=s" }, notes))
+                .hasValueSatisfying(s -> assertThat(s.gitlab()).as("no GitLab token: its hooks are not taken").isNull());
         assertThat(notes).isEmpty();
     }
 

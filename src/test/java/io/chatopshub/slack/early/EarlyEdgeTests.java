@@ -16,12 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.chatopshub.gitlab.GitlabProperties;
 import io.chatopshub.slack.SlackSignatureVerifier;
 import io.chatopshub.slack.socket.EnvelopeKind;
 import io.chatopshub.system.Json;
@@ -171,7 +173,7 @@ class EarlyEdgeTests {
     @Test
     void aMackerelAlertWithItsTokenIsWrittenOnceAndAnswered202AndAnythingElseIsRefused() throws Exception {
         edge = EarlyEdge.start(new EarlyEdge.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
-                "mackerel-token", dataDir, 1024 * 1024), Clock.systemUTC());
+                "mackerel-token", null, dataDir, 1024 * 1024), Clock.systemUTC());
         String alert = "{\"event\":\"alert\",\"alert\":{\"id\":\"4gEarly\",\"status\":\"critical\",\"isOpen\":true}}";
         assertJsonError(mackerel("POST", "?token=wrong", "application/json", alert), 401);
         assertJsonError(mackerel("POST", "", "application/json", alert), 401);
@@ -192,12 +194,50 @@ class EarlyEdgeTests {
         assertThat(edge.spool().waiting()).singleElement().satisfies(entry -> {
             assertThat(entry.hookPath()).isEqualTo("/hooks/mackerel");
             assertThat(entry.kind()).isNull();
-            assertThat(entry.payload()).isEqualTo(alert);
+            assertThat(entry.payload()).as("the alert as the kind read it").contains("4gEarly");
             assertThat(entry.deliveryId()).as("named as the hub names it: the alert state").startsWith("mackerel:4gEarly:critical");
         });
         assertThat(Files.readString(edge.spool().waiting().get(0).file())).as("the token is not written").doesNotContain("mackerel-token");
         // without a signing secret, Slack's requests are asked to come back
         assertJsonError(signed("/slack/commands", FORM, command("early.nosecret")), 503);
+    }
+
+    @Test
+    void aGitlabPipelineEventAndADeployResultWithTheTokenAreWrittenAsTheHubReadsThem() throws Exception {
+        edge = EarlyEdge.start(new EarlyEdge.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SECRET, null,
+                new GitlabProperties("https://gitlab.com", "gitlab-token", Duration.ofMinutes(2), Duration.ofSeconds(5),
+                        Duration.ofSeconds(15), List.of()), dataDir, 1024 * 1024),
+                Clock.systemUTC());
+        String pipeline = "{\"object_kind\":\"pipeline\",\"object_attributes\":{\"id\":4242,\"ref\":\"main\",\"status\":\"failed\","
+                + "\"variables\":[{\"key\":\"channel\",\"value\":\"C0EARLY\"},{\"key\":\"timestamp\",\"value\":\"1712345678.000100\"}],"
+                + "\"url\":\"https://gitlab.example.com/p/4242\"},\"project\":{\"id\":1234,\"name\":\"web\"}}";
+        assertJsonError(gitlab("wrong", pipeline), 401);
+        assertJsonError(gitlab(null, pipeline), 401);
+        HttpResponse<String> taken = gitlab("gitlab-token", pipeline);
+        assertThat(taken.statusCode()).isEqualTo(200);
+        assertThat(taken.body()).contains("accepted");
+        HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port()
+                + "/hooks/deploy-result?token=gitlab-token&source=gitlab&result=success&channel=C0EARLY&timestamp=1712345678.000200"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).as(script.body()).isEqualTo(200);
+        assertJsonError(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/hooks/deploy-result?token=no"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()), 401);
+
+        assertThat(edge.spool().waiting()).hasSize(2).allSatisfy(entry -> {
+            assertThat(entry.hookPath()).isIn("/hooks/gitlab", "/hooks/deploy-result");
+            assertThat(entry.payload()).as("what the kind read: the result to report").contains("C0EARLY");
+            assertThat(Files.readString(entry.file())).doesNotContain("gitlab-token");
+        });
+        assertThat(edge.spool().waiting().get(0).payload()).contains("4242");
+    }
+
+    private HttpResponse<String> gitlab(String token, String body) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/hooks/gitlab"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("X-Gitlab-Token", token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> mackerel(String method, String query, String type, String body) throws Exception {
