@@ -13,12 +13,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -27,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.chatopshub.ChatopsHubApplication;
 import io.chatopshub.dedup.Dynalite;
-import io.chatopshub.slack.SlackSignatureVerifier;
 import io.chatopshub.testing.HubSettled;
+import io.chatopshub.testing.SignedSlackRequest;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,15 +110,8 @@ class SharedDynamoDbReleaseTests {
     }
 
     static HttpResponse<String> postSignedEvent(ConfigurableApplicationContext hub, String body) {
-        String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
-        String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC())
-                .sign(ts, body.getBytes(StandardCharsets.UTF_8));
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + hub.getEnvironment().getProperty("local.server.port") + "/slack/events"))
-                .header("Content-Type", "application/json")
-                .header("X-Slack-Request-Timestamp", ts)
-                .header("X-Slack-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        var request = SignedSlackRequest.post(URI.create("http://localhost:"
+                + hub.getEnvironment().getProperty("local.server.port") + "/slack/events"), SECRET, "application/json", body).build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {

@@ -11,12 +11,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.chatopshub.HubProcess;
-import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.SignedSlackRequest;
 
 /**
  * The durability promise with a real process: a 200 means the work is done even if the hub is
@@ -123,11 +120,7 @@ class CrashRecoveryIT {
     }
 
     private HttpResponse<String> send(String body) throws Exception {
-        String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
-        String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC()).sign(ts, body.getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/slack/events"))
-                .header("Content-Type", "application/json").header("X-Slack-Request-Timestamp", ts)
-                .header("X-Slack-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(SignedSlackRequest.post(URI.create(hub.baseUrl() + "/slack/events"), SECRET, "application/json", body)
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 }

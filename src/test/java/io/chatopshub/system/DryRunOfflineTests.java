@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import io.chatopshub.ChatopsHubApplication;
 import io.chatopshub.HubProcess;
-import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.SignedSlackRequest;
 
 /**
  * The README's first run (no Slack token, no GitLab, Backlog or Azure credentials) is offline: the
@@ -217,14 +216,9 @@ class DryRunOfflineTests {
 
         /** POSTs to the hub, signed as Slack signs when asked; returns the status. */
         int post(String path, String contentType, String body, boolean slackSigned) throws Exception {
-            var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
-            if (slackSigned) {
-                String timestamp = String.valueOf(Instant.now().getEpochSecond());
-                String signature = new SlackSignatureVerifier(SIGNING_SECRET, Clock.systemUTC())
-                        .sign(timestamp, body.getBytes(StandardCharsets.UTF_8));
-                request.header("X-Slack-Request-Timestamp", timestamp).header("X-Slack-Signature", signature);
-            }
+            URI uri = URI.create("http://localhost:" + port + path);
+            var request = slackSigned ? SignedSlackRequest.post(uri, SIGNING_SECRET, contentType, body)
+                    : HttpRequest.newBuilder(uri).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
             return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         }
 

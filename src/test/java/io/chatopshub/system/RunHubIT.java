@@ -13,12 +13,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import io.chatopshub.HubProcess;
-import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.SignedSlackRequest;
 
 /** The production launcher, scripts/run-hub, starts a hub that answers Slack and does the work. */
 class RunHubIT {
@@ -182,11 +180,7 @@ class RunHubIT {
     }
 
     private HttpResponse<String> send(String path, String type, String body) throws Exception {
-        String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
-        String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC()).sign(ts, body.getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", type).header("X-Slack-Request-Timestamp", ts)
-                .header("X-Slack-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(SignedSlackRequest.post(URI.create(hub.baseUrl() + path), SECRET, type, body)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

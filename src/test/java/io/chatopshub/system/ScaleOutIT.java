@@ -27,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,8 +66,8 @@ import io.chatopshub.HubProcess;
 import io.chatopshub.automation.AzureStubs;
 import io.chatopshub.automation.JobNames;
 import io.chatopshub.dedup.Dynalite;
-import io.chatopshub.slack.SlackSignatureVerifier;
 import io.chatopshub.testing.HubSettled;
+import io.chatopshub.testing.SignedSlackRequest;
 
 /**
  * Two hub processes behind one (imaginary) load balancer, sharing an external ActiveMQ Artemis
@@ -447,12 +446,7 @@ class ScaleOutIT {
     /** A signed request as Slack sends it; {@code retryNum} marks Slack's retries of an event. */
     private HttpResponse<String> send(HubProcess hub, String path, String contentType, String body, String retryNum) {
         try {
-            String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
-            String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC())
-                    .sign(ts, body.getBytes(StandardCharsets.UTF_8));
-            var request = HttpRequest.newBuilder(URI.create(hub.baseUrl() + path))
-                    .header("Content-Type", contentType).header("X-Slack-Request-Timestamp", ts)
-                    .header("X-Slack-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body));
+            var request = SignedSlackRequest.post(URI.create(hub.baseUrl() + path), SECRET, contentType, body);
             if (retryNum != null) {
                 request.header("X-Slack-Retry-Num", retryNum).header("X-Slack-Retry-Reason", "http_timeout");
             }

@@ -14,12 +14,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,7 +34,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.SignedSlackRequest;
 
 /**
  * {@code spring.config.import=optional:aws-secretsmanager:<name>} against a local stand-in of the
@@ -135,14 +133,8 @@ class SecretsManagerImportTests {
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
-        String signature = new SlackSignatureVerifier(signingSecret, Clock.systemUTC())
-                .sign(ts, body.getBytes(StandardCharsets.UTF_8));
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/slack/commands"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Slack-Request-Timestamp", ts)
-                .header("X-Slack-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        var request = SignedSlackRequest.post(URI.create("http://localhost:" + port + "/slack/commands"), signingSecret,
+                "application/x-www-form-urlencoded", body).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,7 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.chatopshub.ChatopsHubApplication;
 import io.chatopshub.HubProcess;
-import io.chatopshub.slack.SlackSignatureVerifier;
+import io.chatopshub.testing.SignedSlackRequest;
 
 /**
  * The hub started the way {@code main} starts it: the early edge first, taking requests before
@@ -181,10 +180,7 @@ class EarlyEdgeHandoverTests {
     }
 
     private HttpResponse<String> send(int port, String path, String type, String body) throws Exception {
-        String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
-        String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC()).sign(ts, body.getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", type).header("X-Slack-Request-Timestamp", ts).header("X-Slack-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(SignedSlackRequest.post(URI.create("http://127.0.0.1:" + port + path), SECRET, type, body)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
