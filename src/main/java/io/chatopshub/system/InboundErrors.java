@@ -24,27 +24,38 @@ public class InboundErrors {
         this.durableWrites = durableWrites;
     }
 
+    /** The answer to a request the hub refuses: its status and the JSON error's code. */
+    public record Refusal(int status, String error) {
+    }
+
+    /**
+     * The 4xx a failure means (a bad signature or token, a media type or size not taken, a body
+     * that cannot be understood), or null when it is the hub's own (then 503): the edge's mapping,
+     * and the early edge's while the hub starts.
+     */
+    public static Refusal refusal(Throwable failure) {
+        if (failure instanceof InvalidSignatureException) {
+            return new Refusal(401, "unauthorized");
+        } else if (failure instanceof UnsupportedMediaTypeException) {
+            return new Refusal(415, "unsupported_media_type");
+        } else if (failure instanceof BodyTooLargeException) {
+            return new Refusal(413, "body_too_large");
+        } else if (failure instanceof BadRequestException) {
+            return new Refusal(400, "bad_request");
+        }
+        return null;
+    }
+
     public void answer(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status;
         String error;
         String message;
-        if (failure instanceof InvalidSignatureException e) {
-            status = 401;
-            error = "unauthorized";
-            message = e.getMessage();
-        } else if (failure instanceof UnsupportedMediaTypeException e) {
-            status = 415;
-            error = "unsupported_media_type";
-            message = e.getMessage();
-        } else if (failure instanceof BodyTooLargeException e) {
-            status = 413;
-            error = "body_too_large";
-            message = e.getMessage();
-        } else if (failure instanceof BadRequestException e) {
-            status = 400;
-            error = "bad_request";
-            message = e.getMessage();
+        Refusal refusal = refusal(failure);
+        if (refusal != null) {
+            status = refusal.status();
+            error = refusal.error();
+            message = failure.getMessage();
         } else {
             status = 503;
             error = "unavailable";

@@ -76,11 +76,10 @@ import io.chatopshub.slack.SlackSignatureVerifier;
 import io.chatopshub.slack.socket.EnvelopeKind;
 import io.chatopshub.system.BadRequestException;
 import io.chatopshub.system.ErrorResponses;
-import io.chatopshub.system.InvalidSignatureException;
+import io.chatopshub.system.InboundErrors;
 import io.chatopshub.system.Json;
 import io.chatopshub.system.QueryStrings;
 import io.chatopshub.system.Secrets;
-import io.chatopshub.system.UnsupportedMediaTypeException;
 import io.chatopshub.system.Utf8;
 import io.chatopshub.system.inbound.Delivery;
 import io.chatopshub.system.inbound.InboundEdge;
@@ -308,14 +307,14 @@ public final class EarlyEdge implements AutoCloseable {
         try {
             Hook hook = hooks.get(path);
             response = hook != null ? hook(path, hook, method, query, header, body) : answer(method, path, header, body);
-        } catch (InvalidSignatureException e) {
-            response = Response.error(401, "unauthorized", e.getMessage());
-        } catch (UnsupportedMediaTypeException e) {
-            response = Response.error(415, "unsupported_media_type", e.getMessage());
-        } catch (BadRequestException e) {
-            response = Response.error(400, "bad_request", e.getMessage());
         } catch (IOException e) {
             response = unavailable();
+        } catch (RuntimeException e) {
+            InboundErrors.Refusal refusal = InboundErrors.refusal(e);
+            if (refusal == null) {
+                throw e;
+            }
+            response = Response.error(refusal.status(), refusal.error(), e.getMessage());
         }
         if (response.status() >= 300) {
             refused.incrementAndGet();
@@ -344,7 +343,7 @@ public final class EarlyEdge implements AutoCloseable {
             return starting();
         }
         if (!"POST".equals(method)) {
-            return notPost(method);
+            return notAllowed(method, Set.of("POST"));
         }
         // the media types of the Slack kinds (SlackInbound), checked as the hub's edge checks them
         InboundEdge.checkMediaType(List.of(kind == EnvelopeKind.EVENTS_API ? MediaType.APPLICATION_JSON
@@ -371,25 +370,21 @@ public final class EarlyEdge implements AutoCloseable {
     private Response hook(String path, Hook hook, String method, String query, UnaryOperator<String> header, byte[] body)
             throws IOException {
         if (!hook.methods().contains(method)) {
-            return Response.error(405, "method_not_allowed", method + " is not taken here; use " + String.join(" or ",
-                    new TreeSet<>(hook.methods())));
-        }
-        InboundEdge.checkMediaType(hook.kind().mediaTypes(), method, header.apply("Content-Type"));
-        if (body.length > hook.kind().maxBodySize()) {
-            return Response.error(413, "body_too_large", "the body is larger than " + hook.kind().maxBodySize() + " bytes");
+            return notAllowed(method, hook.methods());
         }
         if (!Utf8.isWellFormed(body)) {
             throw new BadRequestException("the body is not UTF-8");
         }
-        Delivery delivery = hook.kind().accept(new InboundRequest(method, body, header, query));
+        Delivery delivery = InboundEdge.accept(hook.kind(), new InboundRequest(method, body, header, query));
         if (delivery.isQueued() && spool.writeHook(path, delivery, clock.instant())) {
             taken.incrementAndGet();
         }
         return new Response(delivery.answer().status(), delivery.answer().contentType(), delivery.answer().body(), 0);
     }
 
-    private static Response notPost(String method) {
-        return Response.error(405, "method_not_allowed", method + " is not taken here; use POST");
+    private static Response notAllowed(String method, Set<String> allowed) {
+        return Response.error(405, "method_not_allowed", method + " is not taken here; use "
+                + String.join(" or ", new TreeSet<>(allowed)));
     }
 
     private Response event(String json) throws IOException {

@@ -61,11 +61,23 @@ public class InboundEdge {
         // a sender's own ChatopsDeliveryId header is not the delivery's id, not even in the log
         exchange.removeProperty(DeliveryIdCapture.PROPERTY);
         exchange.getMessage().removeHeader(DELIVERY_ID);
-        checkMediaType(kind, request);
+        publish(exchange, kindName, queue, accept(kind, request));
+    }
+
+    /**
+     * What the edge asks of every request before the template goes on: a media type and size the
+     * kind takes, then the kind's verification and reading (the edge's, and the early edge's while
+     * the hub starts).
+     *
+     * @throws UnsupportedMediaTypeException for a media type the kind does not take
+     * @throws BodyTooLargeException for a body over the kind's limit
+     */
+    public static Delivery accept(InboundKind kind, InboundRequest request) {
+        checkMediaType(kind.mediaTypes(), request.method(), request.header("Content-Type"));
         if (request.body().length > kind.maxBodySize()) {
             throw new BodyTooLargeException(kind.maxBodySize());
         }
-        publish(exchange, kindName, queue, kind.accept(request));
+        return kind.accept(request);
     }
 
     /** Writes the delivery's answer; for a slash command the body the command's route produced. */
@@ -146,10 +158,6 @@ public class InboundEdge {
         message.setHeader(KIND, kindName);
         delivery.fields().forEach(message::setHeader);
         message.setBody(delivery.body());
-    }
-
-    private static void checkMediaType(InboundKind kind, InboundRequest request) {
-        checkMediaType(kind.mediaTypes(), request.method(), request.header("Content-Type"));
     }
 
     /**
