@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -73,8 +74,7 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
 
     @Override
     public boolean claim(String key, String value, Duration ttl) {
-        access.readLock().lock();
-        try {
+        return shared(() -> {
             String encoded = encode(value, ttl);
             String current = entries.get(key);
             boolean claimed;
@@ -87,51 +87,37 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
                 commitChange();
             }
             return claimed;
-        } finally {
-            access.readLock().unlock();
-        }
+        });
     }
 
     @Override
     public Optional<String> get(String key) {
-        access.readLock().lock();
-        try {
-            return Optional.ofNullable(live(entries.get(key)));
-        } finally {
-            access.readLock().unlock();
-        }
+        return shared(() -> Optional.ofNullable(live(entries.get(key))));
     }
 
     @Override
     public void put(String key, String value, Duration ttl) {
-        access.readLock().lock();
-        try {
+        shared(() -> {
             entries.put(key, encode(value, ttl));
             commitChange();
-        } finally {
-            access.readLock().unlock();
-        }
+        });
     }
 
     /** One commit for all of them. */
     @Override
     public void putAll(java.util.Map<String, String> values, Duration ttl) {
-        access.readLock().lock();
-        try {
-            if (values.isEmpty()) {
-                return;
-            }
+        if (values.isEmpty()) {
+            return;
+        }
+        shared(() -> {
             values.forEach((key, value) -> entries.put(key, encode(value, ttl)));
             commitChange();
-        } finally {
-            access.readLock().unlock();
-        }
+        });
     }
 
     @Override
     public boolean replace(String key, String expected, String value, Duration ttl) {
-        access.readLock().lock();
-        try {
+        return shared(() -> {
             String encoded = encode(value, ttl);
             while (true) {
                 String raw = entries.get(key);
@@ -144,23 +130,35 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
                     return true;
                 }
             }
-        } finally {
-            access.readLock().unlock();
-        }
+        });
     }
 
     @Override
     public boolean remove(String key) {
-        access.readLock().lock();
-        try {
+        return shared(() -> {
             String previous = entries.remove(key);
             if (previous != null) {
                 commitChange();
             }
             return live(previous) != null;
+        });
+    }
+
+    /** Runs a read or change of the map while no compaction runs ({@link #access}). */
+    private <T> T shared(Supplier<T> work) {
+        access.readLock().lock();
+        try {
+            return work.get();
         } finally {
             access.readLock().unlock();
         }
+    }
+
+    private void shared(Runnable work) {
+        shared(() -> {
+            work.run();
+            return null;
+        });
     }
 
     /**
@@ -195,13 +193,7 @@ final class EmbeddedStateStore implements StateStore, AutoCloseable {
 
     /** Removes expired entries; returns how many. */
     synchronized int sweep() {
-        int removed;
-        access.readLock().lock();
-        try {
-            removed = removeExpired();
-        } finally {
-            access.readLock().unlock();
-        }
+        int removed = shared(this::removeExpired);
         compactIfLarge();
         return removed;
     }
