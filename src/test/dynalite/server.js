@@ -1,17 +1,31 @@
-// The DynamoDB-compatible server of the DynamoDB store tests: dynalite, in memory, on a port the
-// OS picks (printed as "listening <port>" on stdout for the Java side to read). It stops when its
-// standard input closes, so a test JVM that dies does not leave it behind.
+// The open-source DynamoDB-compatible server of the DynamoDB store tests and of the compose example
+// (deploy/dynalite): dynalite with the TTL calls it lacks.
+//
+//   node server.js                    tests: in memory, on a port the OS picks (printed as
+//                                     "listening <port>" on stdout for the Java side to read); stops
+//                                     when its standard input closes, so a test JVM that dies does
+//                                     not leave it behind
+//   node server.js --service --host=0.0.0.0 --port=8000 --path=/data
+//                                     a service: tables kept in LevelDB under --path, runs until
+//                                     stopped
 //
 // dynalite 4 has no UpdateTimeToLive: this wrapper records the TTL setting per table and answers
 // UpdateTimeToLive and DescribeTimeToLive with it. Like DynamoDB's own TTL, which deletes expired
 // items hours late, it never deletes anything: the store must ignore expired items by itself,
-// which is what the tests check.
+// which is what the tests check. With --path the settings are kept beside the tables
+// (ttl-settings.json), so a restarted service reports what was set.
 'use strict'
 const dynalite = require('dynalite')
+const fs = require('fs')
+const path = require('path')
 
 const TARGET_PREFIX = 'DynamoDB_20120810.'
-const ttl = new Map()
-const server = dynalite({ createTableMs: 20, deleteTableMs: 20, updateTableMs: 20 })
+const options = parseArguments(process.argv.slice(2))
+const ttlFile = options.path && path.join(options.path, 'ttl-settings.json')
+const ttl = new Map(ttlFile && fs.existsSync(ttlFile) ? Object.entries(JSON.parse(fs.readFileSync(ttlFile, 'utf8'))) : [])
+const server = dynalite(options.path
+  ? { path: options.path }
+  : { createTableMs: 20, deleteTableMs: 20, updateTableMs: 20 })
 const dynaliteHandler = server.listeners('request')[0]
 server.removeAllListeners('request')
 
@@ -51,6 +65,7 @@ server.on('request', (req, res) => {
         message: 'TimeToLive is already ' + (spec.Enabled ? 'enabled' : 'disabled') })
     }
     ttl.set(body.TableName, { AttributeName: requested.AttributeName, Enabled: requested.Enabled })
+    if (ttlFile) keep(ttlFile, Object.fromEntries(ttl))
     answer(res, 200, { TimeToLiveSpecification: requested })
   })
 })
@@ -65,6 +80,19 @@ function forward (req, res, chunks) {
   replay.end(Buffer.concat(chunks))
 }
 
+/** Written whole, flushed and renamed into place. */
+function keep (file, value) {
+  const partial = file + '.partial'
+  const fd = fs.openSync(partial, 'w')
+  try {
+    fs.writeSync(fd, JSON.stringify(value))
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(partial, file)
+}
+
 function answer (res, status, body) {
   const json = JSON.stringify(body)
   res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0',
@@ -72,7 +100,29 @@ function answer (res, status, body) {
   res.end(json)
 }
 
-server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port))
-process.stdin.on('end', () => process.exit(0))
-process.stdin.on('close', () => process.exit(0))
-process.stdin.resume()
+/** --service, --host=, --port=, --path=; anything else stops it with a line saying what it takes. */
+function parseArguments (args) {
+  const parsed = { service: false, host: '127.0.0.1', port: 0, path: undefined }
+  for (const arg of args) {
+    const [name, value] = arg.split(/=(.*)/s)
+    if (name === '--service' && value === undefined) parsed.service = true
+    else if (name === '--host' && value) parsed.host = value
+    else if (name === '--port' && /^[0-9]{1,5}$/.test(value || '') && Number(value) <= 65535) parsed.port = Number(value)
+    else if (name === '--path' && value) parsed.path = value
+    else {
+      console.error('server.js: unknown or empty argument ' + JSON.stringify(arg)
+        + ' (takes --service, --host=ADDRESS, --port=N, --path=DIRECTORY)')
+      process.exit(2)
+    }
+  }
+  return parsed
+}
+
+server.listen(options.port, options.host, () => console.log('listening ' + server.address().port))
+if (options.service) {
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)))
+} else {
+  process.stdin.on('end', () => process.exit(0))
+  process.stdin.on('close', () => process.exit(0))
+  process.stdin.resume()
+}

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,33 @@ public final class Dynalite {
 
     /** Starts a server from an installation directory; visible for the test of a missing install. */
     static URI start(Path dir) {
+        return start(dir, List.of()).endpoint();
+    }
+
+    /**
+     * The compose example's table server ({@code deploy/dynalite}): {@code server.js --service}, tables kept
+     * in LevelDB under {@code dataDir}, on a port the OS picks; stopped by {@link Service#stop()} (SIGTERM),
+     * as a container is.
+     */
+    static Service startService(Path dataDir) {
+        return start(installDirectory(), List.of("--service", "--port=0", "--path=" + dataDir));
+    }
+
+    /** A server started with arguments, and its process. */
+    record Service(Process process, URI endpoint) {
+
+        /** SIGTERM, then waits for the process to end; its exit code. */
+        int stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("dynalite did not stop within " + START_TIMEOUT_SECONDS + " s of SIGTERM");
+            }
+            return process.exitValue();
+        }
+    }
+
+    private static Service start(Path dir, List<String> arguments) {
         Path script = dir.resolve("server.js");
         if (!Files.isRegularFile(dir.resolve("node_modules/dynalite/package.json")) || !Files.isRegularFile(script)) {
             throw new IllegalStateException("dynalite is not installed in " + dir + ": run 'npm ci --prefix "
@@ -86,7 +115,9 @@ public final class Dynalite {
         }
         Process process;
         try {
-            process = new ProcessBuilder(node(), script.toString())
+            List<String> command = new ArrayList<>(List.of(node(), script.toString()));
+            command.addAll(arguments);
+            process = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
@@ -114,7 +145,7 @@ public final class Dynalite {
                 throw new IllegalStateException("dynalite exited before listening (exit code "
                         + process.waitFor() + "); its errors are above");
             }
-            return URI.create("http://127.0.0.1:" + Integer.parseInt(answer));
+            return new Service(process, URI.create("http://127.0.0.1:" + Integer.parseInt(answer)));
         } catch (TimeoutException e) {
             process.destroyForcibly();
             throw new IllegalStateException("dynalite did not listen within " + START_TIMEOUT_SECONDS + " s", e);
