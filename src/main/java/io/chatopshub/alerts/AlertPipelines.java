@@ -157,9 +157,8 @@ public class AlertPipelines {
                             "a Slack channel id such as C0123456 (not a #name), or empty for chatops.slack.alert-channel"));
                 }
                 String consumers = text(parameters.get("consumers"));
-                if (!consumers.isEmpty() && !(consumers.matches("[0-9]{1,2}") && Integer.parseInt(consumers) >= 1
-                        && Integer.parseInt(consumers) <= 64)) {
-                    problems.add(problem(where, pipeline, routeId, "consumers", consumers, "a number from 1 to 64"));
+                if (!consumers.isEmpty() && !ConfigurationCheck.isConsumerCount(consumers)) {
+                    problems.add(problem(where, pipeline, routeId, "consumers", consumers, ConfigurationCheck.CONSUMERS_EXPECTED));
                 }
                 String source = text(parameters.get("source"));
                 if (!source.isEmpty() && !Arrays.stream(source.split(",")).map(v -> v.trim().toLowerCase(Locale.ROOT))

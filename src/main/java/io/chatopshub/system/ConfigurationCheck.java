@@ -48,6 +48,10 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
     private static final Pattern COMMAND_NAME = Pattern.compile("[a-z0-9_-]+");
     private static final Pattern MENTION_KEYWORD = Pattern.compile("[\\p{L}\\p{N}_-]+");
     private static final Pattern ACTION_HANDLER = Pattern.compile("[^.\\s]+");
+    private static final Pattern CONSUMERS = Pattern.compile("[1-9][0-9]?");
+    private static final int MAX_CONSUMERS = 64;
+    /** What a route template's {@code consumers} parameter may be, for the line that refuses another value. */
+    public static final String CONSUMERS_EXPECTED = "a number from 1 to " + MAX_CONSUMERS;
 
     @Override
     public int getOrder() {
@@ -201,6 +205,11 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
                         + " can never be called: " + problem);
             }
         }
+    }
+
+    /** A route template's count of queue consumers: 1 to 64, written plainly ("8", not "08"). */
+    public static boolean isConsumerCount(String value) {
+        return value != null && CONSUMERS.matcher(value).matches() && Integer.parseInt(value) <= MAX_CONSUMERS;
     }
 
     /**

@@ -32,8 +32,6 @@ final class RouteTemplateCheck implements CamelContextConfiguration {
     static final String WORKER = "inbound-worker";
     /** A plain queue name: what follows {@code jms:queue:}, without a scheme, path or options. */
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern COUNT = Pattern.compile("[0-9]{1,3}");
-    private static final int MAX_CONSUMERS = 64;
 
     @Override
     public void beforeApplicationStart(CamelContext camel) {
@@ -144,8 +142,8 @@ final class RouteTemplateCheck implements CamelContextConfiguration {
 
     private static int count(CamelContext camel, RouteDefinition route, String template, Map<String, Object> parameters, String name) {
         String value = text(camel, parameters.getOrDefault(name, "1"));
-        if (!COUNT.matcher(value).matches() || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_CONSUMERS) {
-            throw mistake(camel, route, template, name, value, "a number from 1 to " + MAX_CONSUMERS);
+        if (!ConfigurationCheck.isConsumerCount(value)) {
+            throw mistake(camel, route, template, name, value, ConfigurationCheck.CONSUMERS_EXPECTED);
         }
         return Integer.parseInt(value);
     }

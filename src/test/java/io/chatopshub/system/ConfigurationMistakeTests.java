@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,12 +132,15 @@ class ConfigurationMistakeTests {
                     parameters:
                       - {name: name, value: ops-slack}
                       - {name: channel, value: "#ops-alerts"}
+                      - {name: consumers, value: "65"}
                 """);
         assertThat(startupFailure(output, Map.of(), withRoutes(file)))
                 .isEqualTo(file + " line 3: alert pipeline 'ops-backlog' (route alerts-ops-to-backlog) parameter 'projectId' is 'OPS': "
                         + "expected a numeric Backlog id, or empty for the configured one; "
                         + file + " line 9: alert pipeline 'ops-slack' (route alerts-ops-to-slack) parameter 'channel' is '#ops-alerts': "
-                        + "expected a Slack channel id such as C0123456 (not a #name), or empty for chatops.slack.alert-channel");
+                        + "expected a Slack channel id such as C0123456 (not a #name), or empty for chatops.slack.alert-channel; "
+                        + file + " line 9: alert pipeline 'ops-slack' (route alerts-ops-to-slack) parameter 'consumers' is '65': "
+                        + "expected a number from 1 to 64");
         assertThat(output.getAll()).doesNotContain("Started ChatopsHubApplication").doesNotContain("Started alerts-");
     }
 
@@ -223,6 +227,13 @@ class ConfigurationMistakeTests {
                 .startsWith(file + " line 3: templatedRoute extra-receive-commands (inbound-edge) parameter 'then' is "
                         + "'direct:inbound-run-comand': expected the direct: endpoint of a route, one of [")
                 .contains("direct:inbound-run-command");
+    }
+
+    @Test
+    void aConsumerCountIsOneToSixtyFourWrittenPlainly() {
+        assertThat(List.of("1", "8", "64")).allMatch(ConfigurationCheck::isConsumerCount);
+        assertThat(Arrays.asList("0", "65", "100", "08", "064", "-1", " 8", "8 ", "", "four", null))
+                .noneMatch(ConfigurationCheck::isConsumerCount);
     }
 
     @Test
