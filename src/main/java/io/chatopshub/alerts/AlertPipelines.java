@@ -24,9 +24,10 @@ import io.chatopshub.system.InvalidConfigurationException;
 /**
  * The alert pipelines the hub runs: every route that consumes from a queue named
  * {@value #QUEUE_PREFIX}{@code <name>}, which is what the alert templates do. The dispatcher
- * copies each alert to all of them in one broker transaction, so each pipeline has its own
- * durable copy and retries on its own: a Backlog outage never holds up Slack, and a redelivery
- * never repeats another pipeline's work.
+ * copies each alert to every pipeline whose {@code source} and {@code topicArns} parameters take
+ * it, in one broker transaction, so each pipeline has its own durable copy and retries on its
+ * own: a Backlog outage never holds up Slack, and a redelivery never repeats another pipeline's
+ * work.
  */
 public class AlertPipelines {
 
@@ -53,27 +54,58 @@ public class AlertPipelines {
     }
 
     /**
-     * Endpoints the dispatcher sends every alert to. The copies carry the incident as their JMS
-     * message group ({@value #GROUP_ID}), so each pipeline's consumers take one incident's
-     * notifications one after another, in order, while different incidents go to different
-     * consumers in parallel; events that belong to no incident get no group.
+     * Endpoints the dispatcher sends an alert, a Mackerel sample or a ticket event to: the queue of
+     * every pipeline whose {@code source} and {@code topicArns} parameters take the message's
+     * {@value AlertHeaders#SOURCE} and {@value AlertHeaders#TOPIC_ARN} (the same test a pipeline
+     * applies to what it receives, {@link #accepts}), so no pipeline gets a durable copy only to
+     * drop it. A message without a source, and a pipeline whose route is not made from a template,
+     * get every copy as before. The copies carry the incident as their JMS message group
+     * ({@value #GROUP_ID}), so each pipeline's consumers take one incident's notifications one after
+     * another, in order, while different incidents go to different consumers in parallel; events
+     * that belong to no incident get no group.
      */
     public List<String> recipients(Exchange exchange) {
-        String group = incidentGroup(exchange.getIn().getBody(String.class));
+        var in = exchange.getIn();
+        String group = incidentGroup(in.getBody(String.class));
         if (group == null) {
-            exchange.getIn().removeHeader(GROUP_ID);
+            in.removeHeader(GROUP_ID);
         } else {
-            exchange.getIn().setHeader(GROUP_ID, group);
+            in.setHeader(GROUP_ID, group);
         }
-        return pipelineEndpoints();
-    }
-
-    private List<String> pipelineEndpoints() {
-        List<String> recipients = routes().keySet().stream().map(queue -> "jms:queue:" + queue).toList();
-        if (recipients.isEmpty()) {
+        String source = in.getHeader(AlertHeaders.SOURCE, String.class);
+        String topic = in.getHeader(AlertHeaders.TOPIC_ARN, String.class);
+        Map<String, List<String>> pipelines = routes();
+        if (pipelines.isEmpty()) {
             LOG.warn("No alert pipeline is defined (routes/alerts/pipelines.camel.yaml); the alert is dropped");
+            return List.of();
+        }
+        List<String> recipients = pipelines.entrySet().stream()
+                .filter(pipeline -> source == null || pipeline.getValue().stream().anyMatch(routeId -> takes(routeId, source, topic)))
+                .map(pipeline -> "jms:queue:" + pipeline.getKey())
+                .toList();
+        if (recipients.isEmpty()) {
+            LOG.warn("No alert pipeline takes {} alerts{} (parameters source and topicArns in routes/alerts/pipelines.camel.yaml);"
+                    + " the {} is not delivered", source, topic == null ? "" : " of SNS topic " + topic,
+                    in.getHeader(AlertHeaders.EVENT, "message", String.class));
         }
         return recipients;
+    }
+
+    /** Whether the pipeline route {@code routeId}, by its template parameters, takes this source and topic. */
+    private boolean takes(String routeId, String source, String topic) {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        RouteDefinition definition = model == null ? null : model.getRouteDefinition(routeId);
+        Map<String, Object> parameters = definition == null ? null : definition.getTemplateParameters();
+        if (parameters == null) {
+            return true;
+        }
+        return matches(parameter(parameters, "source"), source) && matches(parameter(parameters, "topicArns"), topic);
+    }
+
+    /** A template parameter as the route sees it: property placeholders in its value resolved. */
+    private String parameter(Map<String, Object> parameters, String name) {
+        String value = text(parameters.get(name));
+        return value.contains("{{") ? camel.resolvePropertyPlaceholders(value) : value;
     }
 
     /**

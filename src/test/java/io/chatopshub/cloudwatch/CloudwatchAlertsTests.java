@@ -13,16 +13,21 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chatopshub.alerts.AlertPipelines;
 import io.chatopshub.alerts.AlertsHubTest;
 import io.chatopshub.system.Json;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** SNS deliveries of CloudWatch alarms through the HTTP endpoint, signed like SNS signs them. */
 class CloudwatchAlertsTests extends AlertsHubTest {
@@ -31,6 +36,9 @@ class CloudwatchAlertsTests extends AlertsHubTest {
     private static final String CERT_PATH = "/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem";
     private static final String ARN = "arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:api-5xx-high";
     private static SnsTestSigner signer;
+
+    @Autowired
+    private EmbeddedActiveMQ broker;
 
     @BeforeAll
     static void keys() {
@@ -143,6 +151,49 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         assertThat(postSns(ok, Map.of()).statusCode()).isEqualTo(200);
         await().atMost(WAIT).until(() -> backlog(PATCH, "/api/v2/issues/.*").size() == 2);
         assertThat(backlog(POST, "/api/v2/issues")).hasSize(2);
+    }
+
+    @Test
+    void eachAlertIsCopiedOnlyToThePipelinesWhoseSourceAndTopicTakeIt() throws Exception {
+        awaitHubSettled();
+        Map<String, Long> start = pipelineCopies();
+        assertThat(postMackerel(mackerel("alert-critical-host.json", "4gFanOut001"), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
+        await().atMost(WAIT).until(() -> backlog(POST, "/api/v2/issues").size() == 1);
+        awaitHubSettled();
+        Map<String, Long> afterMackerel = pipelineCopies();
+        // the alert and the ticket event its issue produced: only the Mackerel pipelines get copies
+        assertThat(added(start, afterMackerel)).containsEntry("cloudwatch-slack", 0L).containsEntry("cloudwatch-backlog", 0L)
+                .containsEntry("billing-backlog", 0L)
+                .hasEntrySatisfying("mackerel-slack", n -> assertThat(n).isPositive())
+                .hasEntrySatisfying("mackerel-backlog", n -> assertThat(n).isPositive());
+
+        var alarm = signer.signed(notification("0f6c7c1e-0000-4000-8000-0000000000f1", "alarm-alarm.json", "fan-out-alarm"), "2", certUrl());
+        assertThat(postSns(alarm, Map.of()).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> backlog(POST, "/api/v2/issues").size() == 2);
+        awaitHubSettled();
+        // an alarm of the default topic: the CloudWatch pipelines, not the billing topic's one
+        assertThat(added(afterMackerel, pipelineCopies())).containsEntry("mackerel-slack", 0L).containsEntry("mackerel-backlog", 0L)
+                .containsEntry("billing-backlog", 0L)
+                .hasEntrySatisfying("cloudwatch-slack", n -> assertThat(n).isPositive())
+                .hasEntrySatisfying("cloudwatch-backlog", n -> assertThat(n).isPositive());
+        assertThat(backlog(POST, "/api/v2/issues")).hasSize(2);
+    }
+
+    /** Messages the broker has put on each alert pipeline's queue so far, by pipeline name. */
+    private Map<String, Long> pipelineCopies() {
+        var server = broker.getActiveMQServer();
+        Map<String, Long> copies = new LinkedHashMap<>();
+        for (String name : List.of("mackerel-slack", "mackerel-backlog", "cloudwatch-slack", "cloudwatch-backlog", "billing-backlog")) {
+            var queue = server.locateQueue(SimpleString.of(AlertPipelines.QUEUE_PREFIX + name));
+            copies.put(name, queue == null ? 0L : queue.getMessagesAdded());
+        }
+        return copies;
+    }
+
+    private static Map<String, Long> added(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> added = new LinkedHashMap<>();
+        after.forEach((name, count) -> added.put(name, count - before.getOrDefault(name, 0L)));
+        return added;
     }
 
     @Test
