@@ -81,6 +81,21 @@ class RunHubIT {
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("D0LAUNCH"))));
     }
 
+    /** A collector named in HUB_JAVA_OPTS replaces the launcher's serial one: the JVM refuses two. */
+    @Test
+    void aCollectorNamedInHubJavaOptsReplacesTheSerialOne() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "run-hub-gc-");
+        Path log = dataDir.resolve("hub.log");
+        hub = HubProcess.viaLauncher(HubProcess.freePort(), log, Map.of(
+                "chatops.data-dir", dataDir.toString(),
+                "chatops.slack.signing-secret", SECRET,
+                "chatops.slack.bot-token", "xoxb-launcher-test",
+                "chatops.slack.url", "http://127.0.0.1:9"))
+                .withEnvironment(Map.of("HUB_JAVA_OPTS", "-XX:+UseG1GC -Xlog:gc=info:stdout"));
+        hub.start(Duration.ofSeconds(120));
+        assertThat(Files.readString(log)).contains("Using G1").doesNotContain("Using Serial");
+    }
+
     /**
      * The first signed command is answered by the early edge, seconds before the hub is up; the
      * hub is then killed (SIGKILL) before it could do anything with it, and the next start still
