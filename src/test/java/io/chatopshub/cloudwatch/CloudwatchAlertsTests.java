@@ -161,11 +161,13 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         await().atMost(WAIT).until(() -> backlog(POST, "/api/v2/issues").size() == 1);
         awaitHubSettled();
         Map<String, Long> afterMackerel = pipelineCopies();
-        // the alert and the ticket event its issue produced: only the Mackerel pipelines get copies
+        // the alert and the ticket event its issue produced: only the Mackerel pipelines get copies,
+        // and the pipeline written by hand (not from a template: no parameters to filter by)
         assertThat(added(start, afterMackerel)).containsEntry("cloudwatch-slack", 0L).containsEntry("cloudwatch-backlog", 0L)
                 .containsEntry("billing-backlog", 0L)
                 .hasEntrySatisfying("mackerel-slack", n -> assertThat(n).isPositive())
-                .hasEntrySatisfying("mackerel-backlog", n -> assertThat(n).isPositive());
+                .hasEntrySatisfying("mackerel-backlog", n -> assertThat(n).isPositive())
+                .hasEntrySatisfying("hand-written", n -> assertThat(n).isPositive());
 
         var alarm = signer.signed(notification("0f6c7c1e-0000-4000-8000-0000000000f1", "alarm-alarm.json", "fan-out-alarm"), "2", certUrl());
         assertThat(postSns(alarm, Map.of()).statusCode()).isEqualTo(200);
@@ -175,7 +177,8 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         assertThat(added(afterMackerel, pipelineCopies())).containsEntry("mackerel-slack", 0L).containsEntry("mackerel-backlog", 0L)
                 .containsEntry("billing-backlog", 0L)
                 .hasEntrySatisfying("cloudwatch-slack", n -> assertThat(n).isPositive())
-                .hasEntrySatisfying("cloudwatch-backlog", n -> assertThat(n).isPositive());
+                .hasEntrySatisfying("cloudwatch-backlog", n -> assertThat(n).isPositive())
+                .hasEntrySatisfying("hand-written", n -> assertThat(n).isPositive());
         assertThat(backlog(POST, "/api/v2/issues")).hasSize(2);
     }
 
@@ -183,7 +186,8 @@ class CloudwatchAlertsTests extends AlertsHubTest {
     private Map<String, Long> pipelineCopies() {
         var server = broker.getActiveMQServer();
         Map<String, Long> copies = new LinkedHashMap<>();
-        for (String name : List.of("mackerel-slack", "mackerel-backlog", "cloudwatch-slack", "cloudwatch-backlog", "billing-backlog")) {
+        for (String name : List.of("mackerel-slack", "mackerel-backlog", "cloudwatch-slack", "cloudwatch-backlog", "billing-backlog",
+                "hand-written")) {
             var queue = server.locateQueue(SimpleString.of(AlertPipelines.QUEUE_PREFIX + name));
             copies.put(name, queue == null ? 0L : queue.getMessagesAdded());
         }
