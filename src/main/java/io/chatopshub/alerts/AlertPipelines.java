@@ -91,21 +91,14 @@ public class AlertPipelines {
         return recipients;
     }
 
-    /** Whether the pipeline route {@code routeId}, by its template parameters, takes this source and topic. */
+    /**
+     * Whether the pipeline route {@code routeId}, by its template parameters, takes this source and
+     * topic; a route without them (not made from a template) takes everything.
+     */
     private boolean takes(String routeId, String source, String topic) {
-        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
-        RouteDefinition definition = model == null ? null : model.getRouteDefinition(routeId);
-        Map<String, Object> parameters = definition == null ? null : definition.getTemplateParameters();
-        if (parameters == null) {
-            return true;
-        }
-        return matches(parameter(parameters, "source"), source) && matches(parameter(parameters, "topicArns"), topic);
-    }
-
-    /** A template parameter as the route sees it: property placeholders in its value resolved. */
-    private String parameter(Map<String, Object> parameters, String name) {
-        String value = text(parameters.get(name));
-        return value.contains("{{") ? camel.resolvePropertyPlaceholders(value) : value;
+        Map<String, Object> parameters = templateParameters(routeId);
+        return matches(ConfigurationCheck.templateParameter(camel, parameters.get("source")), source)
+                && matches(ConfigurationCheck.templateParameter(camel, parameters.get("topicArns")), topic);
     }
 
     /**
@@ -257,15 +250,20 @@ public class AlertPipelines {
 
     private Map<String, Map<String, Object>> templateParameters() {
         Map<String, Map<String, Object>> out = new TreeMap<>();
-        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         for (List<String> routeIds : routes().values()) {
             for (String routeId : routeIds) {
-                RouteDefinition definition = model == null ? null : model.getRouteDefinition(routeId);
-                Map<String, Object> parameters = definition == null ? null : definition.getTemplateParameters();
-                out.put(routeId, parameters == null ? Map.of() : parameters);
+                out.put(routeId, templateParameters(routeId));
             }
         }
         return out;
+    }
+
+    /** The template parameters the route was made with; none for a route not made from a template. */
+    private Map<String, Object> templateParameters(String routeId) {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        RouteDefinition definition = model == null ? null : model.getRouteDefinition(routeId);
+        Map<String, Object> parameters = definition == null ? null : definition.getTemplateParameters();
+        return parameters == null ? Map.of() : parameters;
     }
 
     private static String problem(String where, String pipeline, String routeId, String parameter, String value,

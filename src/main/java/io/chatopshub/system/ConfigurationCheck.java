@@ -207,6 +207,22 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
         }
     }
 
+    /**
+     * A route template parameter's value, trimmed, with property placeholders resolved (a parameter
+     * may be {@code {{chatops.x}}}); as written when a placeholder cannot be resolved.
+     */
+    public static String templateParameter(org.apache.camel.CamelContext camel, Object value) {
+        if (value == null) {
+            return "";
+        }
+        String text = value.toString().strip();
+        try {
+            return camel.resolvePropertyPlaceholders(text).strip();
+        } catch (RuntimeException unresolved) {
+            return text;
+        }
+    }
+
     /** A route template's count of queue consumers: 1 to 64, written plainly ("8", not "08"). */
     public static boolean isConsumerCount(String value) {
         return value != null && CONSUMERS.matcher(value).matches() && Integer.parseInt(value) <= MAX_CONSUMERS;

@@ -156,16 +156,7 @@ final class RouteTemplateCheck implements CamelContextConfiguration {
                 + expected);
     }
 
-    /** A parameter's value with property placeholders resolved (a parameter may be {@code {{chatops.x}}}). */
     private static String text(CamelContext camel, Object value) {
-        if (value == null) {
-            return "";
-        }
-        String text = value.toString().strip();
-        try {
-            return camel.resolvePropertyPlaceholders(text).strip();
-        } catch (RuntimeException unresolved) {
-            return text;
-        }
+        return ConfigurationCheck.templateParameter(camel, value);
     }
 }
