@@ -10,7 +10,14 @@ COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q dependency:go-offline
 COPY src/ src/
+# Spring AOT's code is made for the settings of this application.yaml (and SPRING_AOT_SETTINGS, system
+# properties such as -Dspring.security.user.password=set for a hub with its console); a hub started
+# with settings of another shape prepares its context as usual (README, "Spring AOT").
+COPY application.yaml ./
+COPY routes/ routes/
+ARG SPRING_AOT_SETTINGS=""
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q package -DskipTests \
+    "-Dspring-boot.aot.jvmArguments=${SPRING_AOT_SETTINGS}" \
     && java -Djarmode=tools -jar target/chatops-hub-*[0-9T].jar extract --destination /src/hub \
     && mv /src/hub/chatops-hub-*.jar /src/hub/chatops-hub.jar
 

@@ -7,6 +7,7 @@ import org.springframework.boot.context.metrics.buffering.BufferingApplicationSt
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import io.chatopshub.slack.early.EarlyStart;
+import io.chatopshub.system.SpringAotShape;
 
 /**
  * The hub. Spring Cloud AWS is here only for {@code spring.config.import=aws-secretsmanager:…},
@@ -71,13 +72,25 @@ public class ChatopsHubApplication {
             System.setProperty(NETTY_CHUNK_ORDER, "7");
         }
         // signed Slack requests are taken on the hub's port while the rest of it starts (EarlyEdge)
-        run(EarlyStart.begin(args), args);
+        run(EarlyStart.begin(args), args, true);
     }
 
     /** Starts the hub behind an early start, which it takes the port from (main, and tests that start it the same way). */
     public static ConfigurableApplicationContext run(EarlyStart early, String[] args) {
+        return run(early, args, false);
+    }
+
+    /**
+     * With {@code springAot}, the context prepared when the hub was built is used if the settings
+     * have its shape ({@link SpringAotShape}): for {@code main} only, where the packaged hub runs with
+     * that code, not for tests, whose class path may hold the code of an earlier build.
+     */
+    private static ConfigurableApplicationContext run(EarlyStart early, String[] args, boolean springAot) {
         var application = new SpringApplication(ChatopsHubApplication.class);
         application.addInitializers(early::register);
+        if (springAot) {
+            application.addListeners(new SpringAotShape.Switch());
+        }
         if (Boolean.getBoolean("chatops.startup.timeline")) {
             // where start-up time goes, step by step, at /actuator/startup (bench/startup-timeline.sh)
             application.setApplicationStartup(new BufferingApplicationStartup(20_000));

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -65,6 +67,8 @@ class RunHubIT {
                 "chatops.slack.bot-token", "xoxb-launcher-test",
                 "chatops.slack.url", slack.baseUrl()));
         hub.start(Duration.ofSeconds(120));
+        assertThat(Files.readString(hub.log()))
+                .contains("Spring AOT: the application context prepared when the hub was built is used");
 
         String command = "team_id=T1&channel_id=C1&user_id=U1&command=%2Fnothing-here&text=x&trigger_id=launcher.1"
                 + "&response_url=" + java.net.URLEncoder.encode(slack.baseUrl() + "/response", StandardCharsets.UTF_8);
@@ -79,6 +83,30 @@ class RunHubIT {
         assertThat(send("/slack/events", "application/json", event).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> slack.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("D0LAUNCH"))));
+    }
+
+    /**
+     * The packaged hub's Spring AOT code was made for the embedded defaults, without a console. An
+     * operator login switches the console on, which that code would not follow: the hub says so and
+     * prepares its context as usual, and the console is there.
+     */
+    @Test
+    void aHubWithSettingsOfAnotherShapeThanTheBuildsPreparesItsContextAsUsual() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "run-hub-shape-");
+        hub = HubProcess.viaLauncher(HubProcess.freePort(), dataDir.resolve("hub.log"), Map.of(
+                "chatops.data-dir", dataDir.toString(),
+                "chatops.slack.signing-secret", SECRET,
+                "spring.security.user.name", "operator",
+                "spring.security.user.password", "launcher-operator-pass"));
+        hub.start(Duration.ofSeconds(120));
+        assertThat(Files.readString(hub.log())).contains("Spring AOT: not used, these settings differ from the build's: hawtio.enabled (not set here), ")
+                .contains("spring.security.user.password (set here); the application context is prepared as usual");
+        HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/actuator/hawtio/index.html"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "operator:launcher-operator-pass".getBytes(StandardCharsets.UTF_8))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(console.statusCode()).isEqualTo(200);
+        assertThat(console.body()).containsIgnoringCase("hawtio");
     }
 
     /** A collector named in HUB_JAVA_OPTS replaces the launcher's serial one: the JVM refuses two. */
