@@ -244,6 +244,12 @@ public final class SpringAotShape {
         }
     }
 
+    /** Whether the hub's classes come from a jar, where the generated code was packaged with the classes it was made for. */
+    static boolean packaged() {
+        var source = SpringAotShape.class.getProtectionDomain().getCodeSource();
+        return source != null && source.getLocation() != null && source.getLocation().toString().contains(".jar");
+    }
+
     /**
      * Turns Spring AOT on for a hub started by its {@code main} when its environment has the shape the
      * build recorded, once the environment is complete (after Spring Boot's environment
@@ -260,6 +266,12 @@ public final class SpringAotShape {
         public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
             if (Boolean.getBoolean(AOT_PROCESSING)) {
                 return; // the build itself, writing the code
+            }
+            if (!packaged()) {
+                // classes compiled since the last package (./mvnw spring-boot:run, an IDE) may not match
+                // the code that package generated, which stays in target/classes
+                LOG.debug("Spring AOT: not used, the hub runs from a class folder, not from its packaged jar");
+                return;
             }
             ClassPathResource resource = new ClassPathResource(RESOURCE, SpringAotShape.class.getClassLoader());
             if (!resource.exists() || !ClassUtils.isPresent(GENERATED_INITIALIZER, SpringAotShape.class.getClassLoader())) {
