@@ -108,6 +108,14 @@ public final class HubProcess implements AutoCloseable {
         return this;
     }
 
+    /** Waits for the JVM to exit by itself (a hub that refuses its configuration) and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("hub still running after " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -109,6 +109,22 @@ class RunHubIT {
         assertThat(console.body()).containsIgnoringCase("hawtio");
     }
 
+    /** The configuration checks run before the bean definitions are read, generated at build time or not. */
+    @Test
+    void aSettingMistakeStillStopsAHubThatUsesSpringAot() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "run-hub-mistake-");
+        hub = HubProcess.viaLauncher(HubProcess.freePort(), dataDir.resolve("hub.log"), Map.of(
+                "chatops.data-dir", dataDir.toString(),
+                "chatops.slack.signing-secret", SECRET))
+                .withEnvironment(Map.of("CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT", "ops/web"));
+        hub.launch();
+        assertThat(hub.awaitExit(Duration.ofSeconds(120))).isEqualTo(1);
+        assertThat(Files.readString(hub.log()))
+                .contains("Spring AOT: the application context prepared when the hub was built is used")
+                .contains("CHATOPS_GITLAB_DEPLOY_TARGETS_1_* is set but CHATOPS_GITLAB_DEPLOY_TARGETS_0_* is not")
+                .doesNotContain("Started ChatopsHubApplication");
+    }
+
     /** A collector named in HUB_JAVA_OPTS replaces the launcher's serial one: the JVM refuses two. */
     @Test
     void aCollectorNamedInHubJavaOptsReplacesTheSerialOne() throws Exception {
