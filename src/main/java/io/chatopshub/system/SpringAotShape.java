@@ -58,7 +58,7 @@ import org.springframework.util.ClassUtils;
  * When the hub is started by its {@code main}, {@link Switch} compares that shape with the
  * environment it was given, after every environment post-processor has run, and turns Spring AOT on
  * only when all of it is the same; otherwise the context is prepared as usual and the log names
- * the first setting that differs. An operator's own {@code -Dspring.aot.enabled} is left as it is.
+ * what differs. An operator's own {@code -Dspring.aot.enabled} is left as it is.
  */
 public final class SpringAotShape {
 
@@ -97,7 +97,10 @@ public final class SpringAotShape {
         return shape;
     }
 
-    /** The first difference between the shape the build recorded and {@code environment}, said in words; empty when none. */
+    /**
+     * How {@code environment} differs from the shape the build recorded, said in words (the profiles,
+     * else the cloud platform, else every setting that differs); empty when it does not.
+     */
     static Optional<String> difference(Map<String, String> recorded, Environment environment) {
         String profiles = String.join(",", environment.getActiveProfiles());
         if (!profiles.equals(recorded.getOrDefault(PROFILES, ""))) {
@@ -278,18 +281,19 @@ public final class SpringAotShape {
                 LOG.debug("Spring AOT: no code generated at build time on the class path");
                 return;
             }
+            boolean operatorsChoice = SpringProperties.getProperty(AOT_ENABLED) != null;
+            if (operatorsChoice && !AotDetector.useGeneratedArtifacts()) {
+                return; // switched off by the operator: nothing to compare
+            }
             Optional<String> difference;
             try (InputStream in = resource.getInputStream()) {
                 difference = difference(read(in), event.getEnvironment());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            String set = SpringProperties.getProperty(AOT_ENABLED);
-            if (set != null) {
-                if (AotDetector.useGeneratedArtifacts() && difference.isPresent()) {
-                    LOG.warn("Spring AOT is on (" + AOT_ENABLED + "=true) but " + difference.get()
-                            + ": beans may not follow those settings");
-                }
+            if (operatorsChoice) {
+                difference.ifPresent(what -> LOG.warn("Spring AOT is on (" + AOT_ENABLED + "=true) but " + what
+                        + ": beans may not follow those settings"));
                 return;
             }
             if (difference.isPresent()) {
