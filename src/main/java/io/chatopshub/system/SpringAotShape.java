@@ -46,7 +46,7 @@ import org.springframework.util.ClassUtils;
  * <p>The build (the {@code process-aot} goal of {@code spring-boot-maven-plugin}) evaluates every
  * condition of the context once and writes the bean definitions that result as code; a JVM started
  * with {@code spring.aot.enabled=true} runs that code instead of parsing configuration classes and
- * evaluating conditions again, which takes about 2 s of CPU and 7 MB of live heap off a start
+ * evaluating conditions again, which takes 2–3 s of CPU and about 8 MB of live heap off a start
  * (BENCHMARKS.md). What the code cannot do is follow a setting that would have changed a condition
  * (the console switched on, another dedup store, a profile): Spring documents AOT for a shape of
  * configuration fixed when the application is built. So the build also writes down that shape:
