@@ -10,12 +10,13 @@ COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q dependency:go-offline
 COPY src/ src/
-# Spring AOT's code is made for the settings of this application.yaml (and SPRING_AOT_SETTINGS, system
-# properties such as -Dspring.security.user.password=set for a hub with its console); a hub started
-# with settings of another shape prepares its context as usual (README, "Spring AOT").
+# Spring AOT's code is made for the settings of this application.yaml and SPRING_AOT_SETTINGS (system
+# properties; by default an operator password, only as set: a hub with its console, as the README's
+# `docker run` starts it; "" for a hub without one); a hub started with settings of another shape
+# prepares its context as usual (README, "Spring AOT").
 COPY application.yaml ./
 COPY routes/ routes/
-ARG SPRING_AOT_SETTINGS=""
+ARG SPRING_AOT_SETTINGS="-Dspring.security.user.password=set"
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q package -DskipTests \
     "-Dspring-boot.aot.jvmArguments=${SPRING_AOT_SETTINGS}" \
     && java -Djarmode=tools -jar target/chatops-hub-*[0-9T].jar extract --destination /src/hub \
@@ -32,8 +33,10 @@ COPY application.yaml /app/application.yaml
 COPY routes/ /app/routes/
 COPY scripts/run-hub /app/scripts/run-hub
 COPY --from=build /src/hub/ /app/target/hub/
-# The JDK 25 AOT cache: a training start that exits once the application is up.
-RUN /app/scripts/run-hub --build-cache && chown -R chatops:chatops /app/target
+# The JDK 25 AOT cache: a training start that exits once the application is up, with the settings
+# Spring AOT's code was made for (so the classes it records are the ones that code loads).
+ARG SPRING_AOT_SETTINGS="-Dspring.security.user.password=set"
+RUN HUB_JAVA_OPTS="${SPRING_AOT_SETTINGS}" /app/scripts/run-hub --build-cache && chown -R chatops:chatops /app/target
 USER 10001:10001
 ENV CHATOPS_DATA_DIR=/app/data
 # embedded broker journal and dedup store (unused when the broker and store are external)

@@ -26,6 +26,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,6 +35,7 @@ import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.Ordered;
 import org.springframework.core.SpringProperties;
+import org.springframework.core.env.AbstractEnvironment;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
@@ -190,7 +192,7 @@ public final class SpringAotShape {
                 return;
             }
             var sources = context.getEnvironment().getPropertySources();
-            Recording recording = new Recording();
+            Recording recording = new Recording(sources.stream().map(PropertySource::getName).toList());
             // behind Spring Boot's attached source, which asks each source in turn, before every real one
             if (sources.contains("configurationProperties")) {
                 sources.addAfter("configurationProperties", recording);
@@ -206,13 +208,37 @@ public final class SpringAotShape {
                 ImportBeanDefinitionRegistrar.class, AutoConfigurationImportFilter.class);
         private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
         private final Set<String> names = new ConcurrentSkipListSet<>();
+        private final Set<String> prepared;
 
-        Recording() {
+        /** {@code prepared}: the property sources of the environment as the context was given it. */
+        Recording(List<String> prepared) {
             super(Recorder.SOURCE, new Object());
+            this.prepared = Set.copyOf(prepared);
         }
 
         Set<String> names() {
             return names;
+        }
+
+        /**
+         * The shape of the settings the context was given, which is what {@link Switch} compares a
+         * hub's settings with: without the property sources the context's own configuration classes
+         * added while it was processed ({@code @PropertySource}, such as Hawtio's
+         * {@code application.properties} with {@code hawtio.enabled=true} once the console is on),
+         * which a hub's environment does not hold yet at that point and which come from the jar, not
+         * from the operator.
+         */
+        Map<String, String> shape(ConfigurableEnvironment environment) {
+            ConfigurableEnvironment given = new AbstractEnvironment() {
+            };
+            for (PropertySource<?> source : environment.getPropertySources()) {
+                if (prepared.contains(source.getName()) && !ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)) {
+                    given.getPropertySources().addLast(source);
+                }
+            }
+            ConfigurationPropertySources.attach(given);
+            given.setActiveProfiles(environment.getActiveProfiles());
+            return of(given, names);
         }
 
         @Override
@@ -242,7 +268,7 @@ public final class SpringAotShape {
                     || !(environment.getPropertySources().get(Recorder.SOURCE) instanceof Recording recording)) {
                 return null;
             }
-            String text = write(of(environment, recording.names()));
+            String text = write(recording.shape(environment));
             return (generationContext, code) -> generationContext.getGeneratedFiles().addResourceFile(RESOURCE, text);
         }
     }

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
@@ -107,22 +109,53 @@ class SpringAotShapeTests {
     /** What a condition reads is noted; what a bean reads is not. */
     @Test
     void whileTheBuildProcessesTheContextTheNamesConditionsReadAreRecorded() {
+        StandardEnvironment environment = settings();
+        SpringAotShape.Recording recording = processAheadOfTime(environment, context -> {
+            assertThat(context.getBean("secret")).isEqualTo("s");
+        }, WhenTheStoreIsEmbedded.class);
+        assertThat(recording.names()).contains("chatops.dedup.store").doesNotContain("chatops.slack.signing-secret");
+    }
+
+    /**
+     * A configuration class's own {@code @PropertySource} (Hawtio's, once the console is on) is not
+     * of the settings the build was given: a hub's environment does not hold it when it is compared.
+     */
+    @Test
+    void whatAConfigurationClassBringsIsNotOfTheShape() {
+        StandardEnvironment environment = settings();
+        SpringAotShape.Recording recording = processAheadOfTime(environment, context -> {
+            assertThat(context.getBean("console")).isEqualTo("on");
+        }, WithItsOwnDefaults.class, WhenTheConsoleIsOn.class, WhenTheStoreIsEmbedded.class);
+        assertThat(environment.getProperty("chatops.test.console")).isEqualTo("true");
+
+        Map<String, String> shape = recording.shape(environment);
+        assertThat(shape).containsEntry("chatops.test.console", SpringAotShape.ABSENT)
+                .containsEntry("chatops.dedup.store", SpringAotShape.digest("embedded"));
+        assertThat(SpringAotShape.difference(shape, settings())).isEmpty();
+        assertThat(SpringAotShape.difference(SpringAotShape.of(environment, recording.names()), settings()))
+                .hasValue("these settings differ from the build's: chatops.test.console (not set here)");
+    }
+
+    private static StandardEnvironment settings() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("settings",
+                Map.of("chatops.dedup.store", "embedded", "chatops.slack.signing-secret", "s")));
+        ConfigurationPropertySources.attach(environment);
+        return environment;
+    }
+
+    /** Refreshes a context of {@code classes} as the build does, with the recorder in place. */
+    private static SpringAotShape.Recording processAheadOfTime(StandardEnvironment environment,
+            Consumer<AnnotationConfigApplicationContext> check, Class<?>... classes) {
         String processing = System.getProperty(SpringAotShape.AOT_PROCESSING);
         try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
-            StandardEnvironment environment = new StandardEnvironment();
-            environment.getPropertySources().addFirst(new MapPropertySource("settings",
-                    Map.of("chatops.dedup.store", "embedded", "chatops.slack.signing-secret", "s")));
-            ConfigurationPropertySources.attach(environment);
             context.setEnvironment(environment);
             System.setProperty(SpringAotShape.AOT_PROCESSING, "true");
             new SpringAotShape.Recorder().initialize(context);
-            context.register(WhenTheStoreIsEmbedded.class);
+            context.register(classes);
             context.refresh();
-
-            assertThat(context.getBean("secret")).isEqualTo("s");
-            SpringAotShape.Recording recording = (SpringAotShape.Recording)
-                    environment.getPropertySources().get(SpringAotShape.Recorder.SOURCE);
-            assertThat(recording.names()).contains("chatops.dedup.store").doesNotContain("chatops.slack.signing-secret");
+            check.accept(context);
+            return (SpringAotShape.Recording) environment.getPropertySources().get(SpringAotShape.Recorder.SOURCE);
         } finally {
             if (processing == null) {
                 System.clearProperty(SpringAotShape.AOT_PROCESSING);
@@ -161,6 +194,27 @@ class SpringAotShapeTests {
         @Bean
         String secret(Environment environment) {
             return environment.getProperty("chatops.slack.signing-secret");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @PropertySource("classpath:io/chatopshub/system/its-own-defaults.properties")
+    static class WithItsOwnDefaults {
+    }
+
+    static final class ReadsTheConsole implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !"false".equals(context.getEnvironment().getProperty("chatops.test.console"));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(ReadsTheConsole.class)
+    static class WhenTheConsoleIsOn {
+        @Bean
+        String console() {
+            return "on";
         }
     }
 }
