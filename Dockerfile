@@ -3,7 +3,9 @@
 # through scripts/run-hub, the same launcher and JVM settings as on a VM, with its AOT cache made
 # in the image itself (the cache must come from the JVM that uses it).
 #   docker build -t chatops-hub .
-#   docker run -p 8080:8080 -v chatops-data:/app/data -e CHATOPS_SLACK_SIGNING_SECRET=... chatops-hub
+#   docker run -p 8080:8080 -v chatops-data:/app/data -e CHATOPS_SLACK_SIGNING_SECRET=... \
+#     -e SPRING_SECURITY_USER_PASSWORD=... chatops-hub
+#   (built for a hub with that console password; --build-arg SPRING_AOT_SETTINGS= for one without)
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY .mvn/ .mvn/
