@@ -6,19 +6,22 @@
 #   docker run -p 8080:8080 -v chatops-data:/app/data -e CHATOPS_SLACK_SIGNING_SECRET=... \
 #     -e SPRING_SECURITY_USER_PASSWORD=... chatops-hub
 #   (built for a hub with that console password; --build-arg SPRING_AOT_SETTINGS= for one without)
+# Spring AOT's code is made for the settings of application.yaml and SPRING_AOT_SETTINGS (system
+# properties; by default an operator password, only as set: a hub with its console, as the `docker
+# run` above starts it; "" for a hub without one); a hub started with settings of another shape
+# prepares its context as usual (README, "Spring AOT"). Both stages use it.
+ARG SPRING_AOT_SETTINGS="-Dspring.security.user.password=set"
+
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q dependency:go-offline
 COPY src/ src/
-# Spring AOT's code is made for the settings of this application.yaml and SPRING_AOT_SETTINGS (system
-# properties; by default an operator password, only as set: a hub with its console, as the README's
-# `docker run` starts it; "" for a hub without one); a hub started with settings of another shape
-# prepares its context as usual (README, "Spring AOT").
+# the Spring AOT code is made for this application.yaml and SPRING_AOT_SETTINGS (above)
 COPY application.yaml ./
 COPY routes/ routes/
-ARG SPRING_AOT_SETTINGS="-Dspring.security.user.password=set"
+ARG SPRING_AOT_SETTINGS
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q package -DskipTests \
     "-Dspring-boot.aot.jvmArguments=${SPRING_AOT_SETTINGS}" \
     && java -Djarmode=tools -jar target/chatops-hub-*[0-9T].jar extract --destination /src/hub \
@@ -37,7 +40,7 @@ COPY scripts/run-hub /app/scripts/run-hub
 COPY --from=build /src/hub/ /app/target/hub/
 # The JDK 25 AOT cache: a training start that exits once the application is up, with the settings
 # Spring AOT's code was made for (so the classes it records are the ones that code loads).
-ARG SPRING_AOT_SETTINGS="-Dspring.security.user.password=set"
+ARG SPRING_AOT_SETTINGS
 RUN HUB_JAVA_OPTS="${SPRING_AOT_SETTINGS}" /app/scripts/run-hub --build-cache && chown -R chatops:chatops /app/target
 USER 10001:10001
 ENV CHATOPS_DATA_DIR=/app/data
