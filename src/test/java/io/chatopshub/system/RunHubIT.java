@@ -1,7 +1,9 @@
 package io.chatopshub.system;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -44,6 +46,7 @@ class RunHubIT {
     private static final String SECRET = "launcher-test-secret";
 
     private final WireMockServer slack = new WireMockServer(options().dynamicPort());
+    private final WireMockServer gitlab = new WireMockServer(options().dynamicPort());
     private final HttpClient http = HttpClient.newHttpClient();
     private HubProcess hub;
 
@@ -53,22 +56,41 @@ class RunHubIT {
             hub.close();
         }
         slack.stop();
+        gitlab.stop();
     }
 
+    /**
+     * A hub started by the launcher answers Slack, does the work, and is quiet about how it runs; the
+     * README's {@code scripts/slack-send} requests it by hand as Slack would and a release goes out.
+     */
     @Test
     void theLauncherStartsAHubThatAnswersACommandAndDoesTheWorkOfAnEvent() throws Exception {
         slack.start();
         slack.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"channel\":\"D1\",\"ts\":\"1.1\"}")));
+        slack.stubFor(post(urlPathEqualTo("/api/reactions.add")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        gitlab.start();
+        gitlab.stubFor(post(urlPathEqualTo("/api/v4/projects/1234/trigger/pipeline")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":55,\"iid\":1,\"status\":\"created\","
+                        + "\"web_url\":\"" + gitlab.baseUrl() + "/web/-/pipelines/55\"}")));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "run-hub-");
         hub = HubProcess.viaLauncher(HubProcess.freePort(), dataDir.resolve("hub.log"), Map.of(
                 "chatops.data-dir", dataDir.toString(),
                 "chatops.slack.signing-secret", SECRET,
                 "chatops.slack.bot-token", "xoxb-launcher-test",
-                "chatops.slack.url", slack.baseUrl()));
+                "chatops.slack.url", slack.baseUrl(),
+                "chatops.gitlab.url", gitlab.baseUrl()))
+                .withEnvironment(Map.of(
+                        "CHATOPS_GITLAB_DEPLOY_TARGETS_0_CHANNEL", "C0DEV",
+                        "CHATOPS_GITLAB_DEPLOY_TARGETS_0_PROJECT", "web",
+                        "CHATOPS_GITLAB_DEPLOY_TARGETS_0_PROJECT_ID", "1234",
+                        "CHATOPS_GITLAB_DEPLOY_TARGETS_0_REF", "main",
+                        "CHATOPS_GITLAB_DEPLOY_TARGETS_0_TRIGGER_TOKEN", "glptt-launcher"));
         hub.start(Duration.ofSeconds(120));
         assertThat(Files.readString(hub.log()))
-                .contains("Spring AOT: the application context prepared when the hub was built is used");
+                .contains("Spring AOT: the application context prepared when the hub was built is used")
+                .doesNotContain("sun.misc.Unsafe");
 
         String command = "team_id=T1&channel_id=C1&user_id=U1&command=%2Fnothing-here&text=x&trigger_id=launcher.1"
                 + "&response_url=" + java.net.URLEncoder.encode(slack.baseUrl() + "/response", StandardCharsets.UTF_8);
@@ -83,6 +105,28 @@ class RunHubIT {
         assertThat(send("/slack/events", "application/json", event).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> slack.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("D0LAUNCH"))));
+
+        assertThat(slackSend("mention", "release web")).contains("HTTP 200");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> gitlab.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v4/projects/1234/trigger/pipeline"))
+                        .withRequestBody(containing("token=glptt-launcher")).withRequestBody(containing("ref=main"))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> slack.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("C0DEV"))
+                        .withFormParam("thread_ts", matching("\\d+\\.\\d+"))
+                        .withFormParam("text", containing("/web/-/pipelines/55"))));
+    }
+
+    /** {@code scripts/slack-send} (the README's way to talk to a hub without Slack), run against this test's hub. */
+    private String slackSend(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of("scripts", "slack-send").toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("HUB_URL", hub.baseUrl(), "SLACK_SIGNING_SECRET", SECRET));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(output).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
     }
 
     /**
@@ -170,7 +214,7 @@ class RunHubIT {
 
         hub = HubProcess.viaLauncher(port, dataDir.resolve("hub.log"), properties).start(Duration.ofSeconds(120));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> slack.verify(1, postRequestedFor(urlPathEqualTo("/response/early"))
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("I don't know the command `/nothing-here`"))));
+                .withRequestBody(containing("I don't know the command `/nothing-here`"))));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(hub.log()))
                 .contains("handed 1 deliveries the early edge took to the hub"));
     }
