@@ -124,7 +124,8 @@ public class ReleaseMentions {
             if (frozen.isPresent()) {
                 LOG.info("release request {} refused: releases of {} are frozen", event.eventId(), target.project());
                 record(Event.REFUSED, event, null, target, "FROZEN: " + frozen.get());
-                answer(event, new ReleaseReply("Releases are frozen: " + Mrkdwn.escape(frozen.get())
+                String which = freeze.reason().isPresent() ? "Releases are" : "Releases of " + target.project() + " are";
+                answer(event, new ReleaseReply(which + " frozen: " + Mrkdwn.escape(frozen.get())
                         + ". Nothing was started; ask again once the operators lift the freeze.", "no_entry"));
                 return Optional.empty();
             }

@@ -61,7 +61,7 @@ class ReleaseFreezeFromSlackTests extends GitlabHubTest {
                         + " `@hub unfreeze web` lifts the freeze.");
         assertThat(store.get(ReleaseFreeze.PROJECT_KEY_PREFIX + "web")).hasValueSatisfying(v ->
                 assertThat(v).endsWith(" deploy window closed <!channel>"));
-        say("U0ALICE", "release web", "Releases are frozen: deploy window closed &lt;!channel&gt;. Nothing was"
+        say("U0ALICE", "release web", "Releases of web are frozen: deploy window closed &lt;!channel&gt;. Nothing was"
                 + " started; ask again once the operators lift the freeze.");
         String refusedUnfreeze = say("U0MALLORY", "unfreeze web",
                 "<@U0MALLORY> may not unfreeze web: only people allowed to release web may.");
