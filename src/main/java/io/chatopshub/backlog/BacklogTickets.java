@@ -57,6 +57,10 @@ public class BacklogTickets {
     static final String CREATING = "creating";
     /** Issue key of a closed marker written for an OK that found no issue, so a late older alarm stays ignored. */
     private static final String NO_ISSUE = "-";
+    /** Where a dry run keeps an incident's last status: apart from the mappings of a real Backlog. */
+    static final String DRY_RUN_KEY_PREFIX = "dry-run:";
+    /** The issue key in the dry-run log of a comment or a close: there is no issue to name. */
+    static final String DRY_RUN_ISSUE = "{issueKey}";
     private static final int MAX_ROUNDS = 5;
     private static final int SUMMARY_LIMIT = 255;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
@@ -243,11 +247,27 @@ public class BacklogTickets {
                 .min(Comparator.comparingLong(BacklogIssue::id));
     }
 
+    /**
+     * Without Backlog: logs the call the incident's issue would get. The incident's last status is
+     * kept under a key of its own (a real Backlog's mapping is never touched), so that a change is
+     * logged as the comment it would be, a recovery as the close, and an identical repeat as nothing.
+     */
     private TicketOutcome dryRun(Alert alert, BacklogTarget target) {
-        if (alert.status() == AlertStatus.OK) {
-            DryRun.log("backlog", "close issue", describe(alert) + " would be closed with: " + comment(alert, null));
-        } else {
-            client.createIssue(target, summary(alert), description(alert));
+        String key = DRY_RUN_KEY_PREFIX + stateKey(alert, target);
+        Optional<AlertStatus> last = store.get(key).map(AlertStatus::valueOf);
+        if (last.isEmpty()) {
+            if (alert.status() == AlertStatus.OK) {
+                DryRun.log("backlog", "close issue", describe(alert) + " would be closed with: " + comment(alert, null));
+            } else {
+                client.createIssue(target, summary(alert), description(alert));
+                store.put(key, alert.status().name(), MAPPING_TTL);
+            }
+        } else if (alert.status() == AlertStatus.OK) {
+            client.closeIssue(DRY_RUN_ISSUE, comment(alert, last.get()));
+            store.remove(key);
+        } else if (alert.status() != last.get()) {
+            client.addComment(DRY_RUN_ISSUE, comment(alert, last.get()));
+            store.put(key, alert.status().name(), MAPPING_TTL);
         }
         return TicketOutcome.of(TicketOutcome.Action.DRY_RUN, null, Optional.empty());
     }

@@ -384,6 +384,35 @@ class BacklogTicketsTests {
         backlog.verify(0, anyRequestedFor(anyUrl()));
     }
 
+    /** The dry-run log follows an incident as Backlog would: one issue, a comment per change, the close. */
+    @Test
+    void aDryRunLogsTheCallsOfAnIncidentsLifeNotAnIssuePerNotification() {
+        var dry = new BacklogTickets(new BacklogClient(new BacklogProperties(null, null, null, null, null), clock), store, clock);
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.chatopshub.DRY-RUN");
+        var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            dry.handle(mackerel("alert-warning-host.json"));
+            dry.handle(mackerel("alert-critical-host.json"));
+            dry.handle(mackerel("alert-critical-host.json"));
+            dry.handle(mackerel("alert-ok-host.json"));
+            dry.handle(mackerel("alert-warning-host.json"));
+        } finally {
+            logger.detachAppender(logged);
+        }
+
+        assertThat(logged.list).extracting(e -> e.getFormattedMessage().replaceFirst("(?s)^(DRY-RUN backlog \\S+ \\S+).*$", "$1"))
+                .containsExactly(
+                        "DRY-RUN backlog POST /api/v2/issues",
+                        "DRY-RUN backlog POST /api/v2/issues/{issueKey}/comments",
+                        "DRY-RUN backlog PATCH /api/v2/issues/{issueKey}",
+                        "DRY-RUN backlog POST /api/v2/issues");
+        assertThat(logged.list.get(1).getFormattedMessage()).contains("Status changed from warning to critical");
+        assertThat(store.get(BacklogTickets.stateKey(mackerel("alert-ok-host.json")))).isEmpty();
+        backlog.verify(0, anyRequestedFor(anyUrl()));
+    }
+
     @Test
     void summaryIsCutToBacklogsLimit() {
         Alert alert = mackerel("alert-critical-host.json");
