@@ -152,7 +152,9 @@ public class HomeTab {
         boolean asked = userId.equals(entry.get("userId"));
         return switch (event) {
             case "ALLOWED" -> "requested";
-            case "REFUSED" -> asked ? "refused" : "your press was refused";
+            case "REFUSED" -> entry.get("actorId") == null ? (asked ? "refused" : null)
+                    : userId.equals(entry.get("actorId")) ? "your press was refused"
+                    : null; // someone else's press on the person's request: not their action
             case "APPROVAL_REQUESTED" -> "waiting for approval";
             case "APPROVED" -> asked ? "approved by <@" + entry.get("approvedBy") + ">"
                     : "you approved <@" + entry.get("userId") + ">'s run";

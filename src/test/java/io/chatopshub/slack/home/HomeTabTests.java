@@ -84,6 +84,8 @@ class HomeTabTests extends HubIntegrationTest {
                 requested, "job-a");
         var bobsRun = new RunbookRequest("r2", "Rotate-Keys", Map.of(), "T0123456", "C0123456", "U0BOB", requested,
                 "job-b");
+        // someone else's press on Alice's run, refused: not an action of hers
+        audit.record(AuditEntry.refusedPress(alicesRun, "U0DAVE", "NOT_REQUESTER"));
         audit.record(AuditEntry.listed(alicesRun));
         audit.record(AuditEntry.started(alicesRun, job("job-a", JobStatus.RUNNING)));
         audit.record(AuditEntry.refused(new RunbookRequest("r3", "Purge-Cache", Map.of(), "T0123456", "C0123456",
