@@ -3,9 +3,12 @@ package io.chatopshub.system;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpStatus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +19,19 @@ public final class ErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ErrorResponses() {
+    }
+
+    /**
+     * The error of a bare status, {@code 404} as {@code {"error":"not_found","message":"Not Found."}},
+     * in the order the hub writes its errors.
+     */
+    static Map<String, String> forStatus(int status) {
+        HttpStatus known = HttpStatus.resolve(status);
+        String reason = known == null ? null : known.getReasonPhrase();
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", reason == null ? "error" : reason.toLowerCase(Locale.ROOT).replace(' ', '_'));
+        body.put("message", reason == null ? "The request failed." : reason + ".");
+        return body;
     }
 
     public static String body(String error, String message) {

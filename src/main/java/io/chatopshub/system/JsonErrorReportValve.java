@@ -2,12 +2,11 @@ package io.chatopshub.system;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Locale;
+import java.util.Map;
 
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.springframework.http.HttpStatus;
 
 /**
  * Tomcat's last word on a failed request, for the errors that never reach Spring: a request line
@@ -28,15 +27,13 @@ class JsonErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
-        HttpStatus known = HttpStatus.resolve(status);
-        String reason = known == null ? null : known.getReasonPhrase();
-        String error = reason == null ? "error" : reason.toLowerCase(Locale.ROOT).replace(' ', '_');
+        Map<String, String> error = ErrorResponses.forStatus(status);
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(ErrorResponses.body(error, reason == null ? "The request failed." : reason + "."));
+                writer.write(ErrorResponses.body(error.get("error"), error.get("message")));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

@@ -276,8 +276,8 @@ class HostileInputTests extends HubIntegrationTest {
         } catch (RuntimeException e) {
             return "body is not a JSON object";
         }
-        if (!body.hasNonNull("error")) {
-            return "no error field";
+        if (!body.hasNonNull("error") || !body.hasNonNull("message") || body.size() != 2) {
+            return "not the hub's error body {\"error\":…,\"message\":…}";
         }
         for (String leak : new String[] { SIGNING_SECRET, BOT_TOKEN, MACKEREL_TOKEN, GITLAB_TOKEN, BACKLOG_KEY, "Exception",
                 "\tat ", "at io.", "at org.", "trace" }) {
