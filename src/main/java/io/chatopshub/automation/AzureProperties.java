@@ -202,9 +202,11 @@ public record AzureProperties(
      * ({@code parameters: [AppName]}) is a parameter with only a name, as before forms existed.
      *
      * @param name the runbook's parameter name, exactly as the runbook spells it
-     * @param required whether the form refuses to submit without a value
-     * @param defaultValue the value the form starts with (key {@code default})
-     * @param choices when not empty, the only values allowed; the form shows a select
+     * @param required whether a run is refused without a value (the form's field, or {@code name=value}
+     *        in a typed {@code /runbook})
+     * @param defaultValue the value the form starts with (key {@code default}); a typed command is
+     *        not filled with it
+     * @param choices when not empty, the only values allowed, typed or chosen; the form shows a select
      * @param secret whether the value is masked in Slack, the audit trail and logs, and sealed at rest
      */
     public record Parameter(String name, boolean required,

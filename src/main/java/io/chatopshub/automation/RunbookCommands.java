@@ -153,17 +153,19 @@ public class RunbookCommands {
 
     /**
      * The decision on one run: refused (answer says why), or allowed (answer says what happens
-     * next; the body is the request and {@value RunbookHeaders#STEP} says where it goes).
+     * next; the body is the request and {@value RunbookHeaders#STEP} says where it goes). The
+     * values are checked against the declared parameters ({@code required}, {@code choices}) before
+     * anything is queued, as the form checks them.
      */
     private ObjectNode decideRun(Message in, String triggerId, String name, Map<String, String> parameters,
                                  String team, String channel, String user, Instant now) {
-        RunbookPolicy.Decision decision = policy.check(name, channel, user, parameters);
+        RunbookPolicy.Decision decision = policy.checkRun(name, channel, user, parameters);
         String runbook = decision.runbook() != null ? decision.runbook().name() : name;
         Map<String, String> sealed = secrets.seal(decision.runbook(), parameters);
         RunbookRequest request = RunbookRequest.fromTrigger(triggerId, runbook, sealed, team, channel, user, now);
         in.setBody(null);
         if (!decision.allowed()) {
-            audit.record(AuditEntry.refused(request, decision.reason().name()));
+            audit.record(AuditEntry.refused(request, decision.auditReason()));
             LOG.info("/runbook {} by {} in {} refused: {}", runbook, user, channel, decision.reason());
             return RunbookMessages.ephemeral(":no_entry: " + decision.message());
         }

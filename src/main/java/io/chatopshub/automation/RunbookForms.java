@@ -118,6 +118,7 @@ public class RunbookForms implements InteractionScreen {
     /**
      * What is wrong with a submitted form, by input {@code block_id}; empty when it may run.
      * Takes the interaction payload or its {@code view}; reads only the payload and configuration.
+     * The values are checked by {@link RunbookPolicy#problems}, as a typed {@code /runbook} is.
      */
     public Map<String, String> validate(JsonNode viewPayload) {
         JsonNode view = viewPayload.has("view") ? viewPayload.get("view") : viewPayload;
@@ -131,17 +132,8 @@ public class RunbookForms implements InteractionScreen {
             }
             return errors;
         }
-        Map<String, String> values = values(view);
-        for (Parameter parameter : runbook.get().parameters()) {
-            String value = values.get(parameter.name());
-            String block = BLOCK_PREFIX + parameter.name();
-            if (value == null) {
-                if (parameter.required()) {
-                    errors.put(block, parameter.name() + " is required.");
-                }
-            } else if (!parameter.choices().isEmpty() && !parameter.choices().contains(value)) {
-                errors.put(block, "Choose one of " + String.join(", ", parameter.choices()) + ".");
-            }
+        for (RunbookPolicy.ParameterProblem problem : RunbookPolicy.problems(runbook.get(), values(view))) {
+            errors.put(BLOCK_PREFIX + problem.parameter().name(), problem.inForm());
         }
         return errors;
     }

@@ -165,6 +165,32 @@ class RunbookControlsTests extends HubIntegrationTest {
     }
 
     @Test
+    void aFormWithAValueOutsideTheChoicesIsAnsweredWithItsErrorAndRunsNothing() throws Exception {
+        var answer = postSlackInteraction(submission(System.nanoTime() + ".qa", "qa", "1.2.3", ""));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(Json.readObject(answer.body())).isEqualTo(Json.readObject(
+                "{\"response_action\":\"errors\",\"errors\":{\"param.Env\":\"Choose one of staging, prod.\"}}"));
+        assertThat(azure.arm.getAllServeEvents()).isEmpty();
+        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    }
+
+    @Test
+    void aTypedCommandIsRefusedWithTheFormsWordsAndItsSecretIsNotRepeated() throws Exception {
+        var fields = command("/runbook", "Deploy-App Env=qa Pin=4711", AzureStubs.OPS, "U0ALICE");
+
+        var answer = postSlackCommand(fields);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(Json.readObject(answer.body()).path("text").asText()).isEqualTo(
+                ":no_entry: `Deploy-App` did not run: For Env, choose one of staging, prod. Version is required.");
+        awaitQueuesSettled("chatops.automation.runbooks");
+        azure.arm.verify(0, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(JobNames.fromTriggerId(fields.get("trigger_id"))))));
+        assertThat(azure.arm.getAllServeEvents()).isEmpty();
+        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    }
+
+    @Test
     void aValidFormStartsOneJobWithTheEnteredValuesAndTheSecretMasked() throws Exception {
         String trigger = System.nanoTime() + ".form";
         String jobName = JobNames.fromTriggerId(trigger);

@@ -55,9 +55,27 @@ class RunbookFlowTests extends HubIntegrationTest {
     @Autowired
     EmbeddedActiveMQ broker;
 
+    /** A channel of its own for the runbooks that declare required parameters and choices. */
+    static final String DEV = "C0DEV";
+    static final String NOT_A_CHOICE = ":no_entry: `Deploy-App` did not run: For Env, choose one of staging, prod.";
+
     @DynamicPropertySource
     static void azureProperties(DynamicPropertyRegistry registry) {
         azure.properties("200ms", "30m").forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("chatops.azure.runbooks[3].name", () -> "Deploy-App");
+        registry.add("chatops.azure.runbooks[3].channels[0]", () -> DEV);
+        registry.add("chatops.azure.runbooks[3].parameters[0].name", () -> "Env");
+        registry.add("chatops.azure.runbooks[3].parameters[0].required", () -> "true");
+        registry.add("chatops.azure.runbooks[3].parameters[0].default", () -> "staging");
+        registry.add("chatops.azure.runbooks[3].parameters[0].choices[0]", () -> "staging");
+        registry.add("chatops.azure.runbooks[3].parameters[0].choices[1]", () -> "prod");
+        registry.add("chatops.azure.runbooks[3].parameters[1].name", () -> "Version");
+        registry.add("chatops.azure.runbooks[4].name", () -> "Restore-Db");
+        registry.add("chatops.azure.runbooks[4].channels[0]", () -> DEV);
+        registry.add("chatops.azure.runbooks[4].approval", () -> "true");
+        registry.add("chatops.azure.runbooks[4].parameters[0].name", () -> "Target");
+        registry.add("chatops.azure.runbooks[4].parameters[0].choices[0]", () -> "replica");
+        registry.add("chatops.azure.runbooks[4].parameters[0].choices[1]", () -> "primary");
     }
 
     @Autowired
@@ -184,6 +202,84 @@ class RunbookFlowTests extends HubIntegrationTest {
         assertThat(azure.arm.getAllServeEvents()).isEmpty();
         assertThat(azure.entra.getAllServeEvents()).isEmpty();
         slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
+    }
+
+    @Test
+    void aTypedValueOutsideTheChoicesIsRefusedAsTheFormRefusesItAndNoJobIsCreated() throws Exception {
+        var outside = command("/runbook", "Deploy-App Env=qa", DEV, "U0ALICE");
+        var lowerCaseName = command("/runbook", "Deploy-App env=qa Version=1.2", DEV, "U0ALICE");
+        var otherCaseValue = command("/runbook", "Deploy-App Env=Prod Version=1.2", DEV, "U0ALICE");
+
+        for (var fields : List.of(outside, lowerCaseName, otherCaseValue)) {
+            var answer = postSlackCommand(fields);
+            assertThat(Json.readObject(answer.body()).path("response_type").asText()).isEqualTo("ephemeral");
+            assertThat(text(answer)).isEqualTo(NOT_A_CHOICE);
+        }
+
+        for (var fields : List.of(outside, lowerCaseName, otherCaseValue)) {
+            assertThat(auditEvents(fields.get("trigger_id"))).containsExactly("REFUSED");
+            JsonNode refused = audit(fields.get("trigger_id")).get(0);
+            assertThat(refused.path("reason").asText()).isEqualTo("INVALID_PARAMETER: For Env, choose one of staging, prod.");
+            assertThat(refused.path("runbook").asText()).isEqualTo("Deploy-App");
+        }
+        assertThat(audit(outside.get("trigger_id")).get(0).path("parameters").path("Env").asText()).isEqualTo("qa");
+        awaitRunbookStartsSettled();
+        azure.arm.verify(0, putRequestedFor(urlPathMatching(".*/jobs/.*")));
+        for (var fields : List.of(outside, lowerCaseName, otherCaseValue)) {
+            azure.arm.verify(0, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(JobNames.fromTriggerId(fields.get("trigger_id"))))));
+        }
+        slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
+    }
+
+    @Test
+    void aTypedCommandWithoutARequiredParameterIsRefusedAndNoJobIsCreated() throws Exception {
+        var missing = command("/runbook", "Deploy-App Version=1.2", DEV, "U0ALICE");
+        var empty = command("/runbook", "Deploy-App Env= Version=1.2", DEV, "U0ALICE");
+
+        assertThat(text(postSlackCommand(missing))).isEqualTo(":no_entry: `Deploy-App` did not run: Env is required.");
+        assertThat(text(postSlackCommand(empty))).isEqualTo(":no_entry: `Deploy-App` did not run: Env is required.");
+
+        for (var fields : List.of(missing, empty)) {
+            assertThat(auditEvents(fields.get("trigger_id"))).containsExactly("REFUSED");
+            assertThat(audit(fields.get("trigger_id")).get(0).path("reason").asText())
+                    .isEqualTo("INVALID_PARAMETER: Env is required.");
+        }
+        awaitRunbookStartsSettled();
+        azure.arm.verify(0, putRequestedFor(urlPathMatching(".*/jobs/.*")));
+        slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
+    }
+
+    @Test
+    void aValueOutsideTheChoicesAsksNobodyForApproval() throws Exception {
+        var fields = command("/runbook", "Restore-Db Target=everything", DEV, "U0ALICE");
+
+        assertThat(text(postSlackCommand(fields)))
+                .isEqualTo(":no_entry: `Restore-Db` did not run: For Target, choose one of replica, primary.");
+
+        assertThat(auditEvents(fields.get("trigger_id"))).containsExactly("REFUSED");
+        awaitRunbookStartsSettled();
+        slackApi.verify(0, postRequestedFor(urlPathMatching("/api/.*")));
+        assertThat(azure.arm.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aTypedCommandWithAllowedValuesStartsTheJobWithItsParameters() throws Exception {
+        var fields = command("/runbook", "Deploy-App Env=prod Version=1.2", DEV, "U0ALICE");
+        String jobName = JobNames.fromTriggerId(fields.get("trigger_id"));
+        azure.jobGoesThrough(jobName, List.of("Completed"), "deployed 1.2");
+
+        assertThat(text(postSlackCommand(fields)))
+                .isEqualTo(":rocket: Starting `Deploy-App`. Its progress is posted in this channel.");
+        awaitOutputPosted();
+
+        azure.arm.verify(1, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(jobName)))
+                .withRequestBody(equalToJson("{\"properties\":{\"runbook\":{\"name\":\"Deploy-App\"},"
+                        + "\"parameters\":{\"Env\":\"prod\",\"Version\":\"1.2\"},\"runOn\":\"\"}}", false, false)));
+        slackApi.verify(1, postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))
+                .withFormParam("channel", equalTo(DEV))
+                .withFormParam("text", equalTo(":new: Deploy-App: New"))
+                .withFormParam("blocks", containing("Env=`prod`, Version=`1.2`")));
+        assertThat(auditEvents(fields.get("trigger_id"))).containsExactly("FINISHED", "STARTED", "ALLOWED");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.chatopshub.automation.AzureProperties.Parameter;
 import io.chatopshub.automation.AzureProperties.Runbook;
 import io.chatopshub.automation.RunbookPolicy.Reason;
 
@@ -18,7 +19,11 @@ class RunbookPolicyTests {
             Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(
                     new Runbook("Restart-WebApp", List.of("C-OPS", "C-WEB"), List.of(), false, null),
                     new Runbook("Rotate-Keys", List.of("C-OPS"), List.of("U-ALICE", "U-BOB"), true, params("Vault")),
-                    new Runbook("Clear-Cache", List.of("C-WEB"), List.of(), false, params()))));
+                    new Runbook("Clear-Cache", List.of("C-WEB"), List.of(), false, params()),
+                    new Runbook("Deploy-App", List.of("C-DEV"), List.of(), false, List.of(
+                            new Parameter("Env", true, "staging", List.of("staging", "prod"), false),
+                            Parameter.valueOf("Version"),
+                            new Parameter("Region", false, null, List.of("eu", "us"), false))))));
 
     @Test
     void anyoneInAnAllowedChannelMayRunAnUnrestrictedRunbook() {
@@ -74,6 +79,78 @@ class RunbookPolicyTests {
 
         assertThat(decision.reason()).isEqualTo(Reason.UNKNOWN_PARAMETER);
         assertThat(decision.message()).contains("takes no parameters");
+    }
+
+    @Test
+    void aValueOutsideTheChoicesIsRefusedNamingTheParameterAndItsChoices() {
+        RunbookPolicy.Decision decision = policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("Env", "qa"));
+
+        assertThat(decision.reason()).isEqualTo(Reason.INVALID_PARAMETER);
+        assertThat(decision.message()).isEqualTo("`Deploy-App` did not run: For Env, choose one of staging, prod.");
+        assertThat(decision.auditReason()).isEqualTo("INVALID_PARAMETER: For Env, choose one of staging, prod.");
+    }
+
+    @Test
+    void aMissingOrEmptyRequiredParameterIsRefused() {
+        for (Map<String, String> given : List.of(Map.of("Version", "1.2"), Map.of("Env", " ", "Version", "1.2"))) {
+            RunbookPolicy.Decision decision = policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", given);
+
+            assertThat(decision.reason()).isEqualTo(Reason.INVALID_PARAMETER);
+            assertThat(decision.message()).isEqualTo("`Deploy-App` did not run: Env is required.");
+            assertThat(decision.auditReason()).isEqualTo("INVALID_PARAMETER: Env is required.");
+        }
+    }
+
+    @Test
+    void parameterNamesMatchInAnyCaseButValuesMustBeAChoiceAsWritten() {
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("env", "prod")).allowed()).isTrue();
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("ENV", "qa")).message())
+                .isEqualTo("`Deploy-App` did not run: For Env, choose one of staging, prod.");
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("Env", "Prod")).reason())
+                .isEqualTo(Reason.INVALID_PARAMETER);
+    }
+
+    @Test
+    void everyProblemIsSaidInDeclarationOrder() {
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        given.put("Region", "asia");
+        given.put("Version", "1.2");
+
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", given).message())
+                .isEqualTo("`Deploy-App` did not run: Env is required. For Region, choose one of eu, us.");
+    }
+
+    @Test
+    void anOptionalParameterMayBeLeftOutButAnEmptyValueIsNotOneOfItsChoices() {
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("Env", "prod")).allowed()).isTrue();
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("Env", "prod", "Region", "")).message())
+                .isEqualTo("`Deploy-App` did not run: For Region, choose one of eu, us.");
+    }
+
+    @Test
+    void oneParameterGivenInTwoSpellingsIsRefused() {
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("Env", "prod", "env", "staging")).message())
+                .isEqualTo("`Deploy-App` did not run: Env is given twice.");
+    }
+
+    @Test
+    void runbooksWithoutRequiredParametersOrChoicesRunAsBefore() {
+        assertThat(policy.checkRun("Restart-WebApp", "C-OPS", "U-ANYONE", Map.of("Anything", "x")).allowed()).isTrue();
+        assertThat(policy.checkRun("Restart-WebApp", "C-OPS", "U-ANYONE", Map.of()).allowed()).isTrue();
+        assertThat(policy.checkRun("Rotate-Keys", "C-OPS", "U-ALICE", Map.of()).allowed()).isTrue();
+        assertThat(policy.checkRun("Clear-Cache", "C-WEB", "U-ANYONE", Map.of()).allowed()).isTrue();
+        assertThat(policy.checkRun("Clear-Cache", "C-WEB", "U-ANYONE", Map.of("x", "1")).reason())
+                .isEqualTo(Reason.UNKNOWN_PARAMETER);
+        assertThat(RunbookPolicy.problems(policy.find("Restart-WebApp").orElseThrow(), Map.of())).isEmpty();
+    }
+
+    @Test
+    void whoMayRunItIsDecidedBeforeTheValuesAndAloneOpensTheForm() {
+        assertThat(policy.checkRun("Deploy-App", "C-OPS", "U-ANYONE", Map.of("Env", "qa")).reason())
+                .isEqualTo(Reason.CHANNEL_NOT_ALLOWED);
+        assertThat(policy.checkRun("Deploy-App", "C-DEV", "U-ANYONE", Map.of("Colour", "red")).reason())
+                .isEqualTo(Reason.UNKNOWN_PARAMETER);
+        assertThat(policy.check("Deploy-App", "C-DEV", "U-ANYONE", Map.of()).allowed()).isTrue();
     }
 
     @Test
