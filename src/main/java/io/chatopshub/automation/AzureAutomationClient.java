@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,6 +62,16 @@ public class AzureAutomationClient implements AutoCloseable {
     private final Clock clock;
     private final ParameterSecrets secrets;
     private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Without credentials: the jobs this hub pretended to start, so that a poll reports their
+     * times and a Cancel, as Azure would. Dropped at the poll that ends them; bounded, since only
+     * a hub trying things out keeps any.
+     */
+    private final Map<String, DryRunJob> dryRunJobs = new ConcurrentHashMap<>();
+    private static final int DRY_RUN_JOBS_KEPT = 1_000;
+
+    private record DryRunJob(Instant created, boolean stopped) {
+    }
     private Endpoint endpoint;
     private ProducerTemplate template;
     private String token;
@@ -111,7 +122,11 @@ public class AzureAutomationClient implements AutoCloseable {
             ObjectNode shownParams = ((ObjectNode) shown.get("properties")).putObject("parameters");
             ParameterMasking.mask(parameters == null ? Map.of() : parameters).forEach(shownParams::put);
             DryRun.log(INTEGRATION, "PUT " + url, shown.toString());
-            return AutomationJob.dryRun(jobName, JobStatus.NEW);
+            Instant created = clock.instant();
+            if (dryRunJobs.size() < DRY_RUN_JOBS_KEPT) {
+                dryRunJobs.putIfAbsent(jobName, new DryRunJob(created, false));
+            }
+            return new AutomationJob(jobName, JobStatus.NEW, JobStatus.NEW.azureName(), null, created, null, null, null, true);
         }
         String request = body.toString();
         Response response = call("PUT", url, request, "application/json");
@@ -139,6 +154,7 @@ public class AzureAutomationClient implements AutoCloseable {
         String url = jobUrl(jobName, "/stop");
         if (!isConfigured()) {
             DryRun.log(INTEGRATION, "POST " + url, "");
+            dryRunJobs.computeIfPresent(jobName, (name, job) -> new DryRunJob(job.created(), true));
             return;
         }
         Response response = call("POST", url, "", "application/json");
@@ -156,7 +172,13 @@ public class AzureAutomationClient implements AutoCloseable {
         String url = jobUrl(jobName, "");
         if (!isConfigured()) {
             DryRun.log(INTEGRATION, "GET " + url, "");
-            return AutomationJob.dryRun(jobName, JobStatus.COMPLETED);
+            // the job ends at its first poll: Stopped when Cancel asked for it, else Completed
+            DryRunJob job = dryRunJobs.remove(jobName);
+            JobStatus status = job != null && job.stopped() ? JobStatus.STOPPED : JobStatus.COMPLETED;
+            Instant now = clock.instant();
+            Instant created = job == null ? null : job.created();
+            return new AutomationJob(jobName, status, status.azureName(), null, created, created, created == null ? null : now,
+                    null, true);
         }
         Response response = call("GET", url, null, "application/json");
         notFoundIsPermanent(response, jobName);

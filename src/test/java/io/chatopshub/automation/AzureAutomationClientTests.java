@@ -438,6 +438,31 @@ class AzureAutomationClientTests {
         assertThat(arm.getAllServeEvents()).isEmpty();
     }
 
+    /** A dry run ends its jobs as Azure would end them: with their times, and Stopped after a Cancel. */
+    @Test
+    void aDryRunJobHasItsTimesAndEndsStoppedWhenStopped() {
+        AzureProperties properties = new AzureProperties(login.baseUrl(), arm.baseUrl(), "2023-11-01",
+                null, null, null, null, null, null, Duration.ofSeconds(10), Duration.ofMinutes(30),
+                Duration.ofMinutes(5), List.of());
+        var clock = new io.chatopshub.testing.MutableClock(java.time.Instant.parse("2026-12-07T10:00:00Z"));
+        client = new AzureAutomationClient(properties, camel, clock);
+
+        AutomationJob started = client.startJob("job-18", "Restart-WebApp", Map.of());
+        client.startJob("job-19", "Restart-WebApp", Map.of());
+        clock.advance(Duration.ofSeconds(42));
+        client.stopJob("job-19");
+        AutomationJob completed = client.getJob("job-18");
+        AutomationJob stopped = client.getJob("job-19");
+
+        assertThat(started.creationTime()).isEqualTo("2026-12-07T10:00:00Z");
+        assertThat(completed.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(completed.startTime()).isEqualTo("2026-12-07T10:00:00Z");
+        assertThat(completed.endTime()).isEqualTo("2026-12-07T10:00:42Z");
+        assertThat(stopped.status()).isEqualTo(JobStatus.STOPPED);
+        assertThat(stopped.endTime()).isEqualTo("2026-12-07T10:00:42Z");
+        assertThat(arm.getAllServeEvents()).isEmpty();
+    }
+
     @Test
     void pathSegmentsAreEncoded() {
         AzureProperties properties = new AzureProperties(login.baseUrl(), arm.baseUrl(), "2023-11-01",
