@@ -27,9 +27,10 @@ public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotN
      *
      * @param maxBodySize the largest body taken (413 beyond it, checked while it is read)
      * @param bodyTimeout how long a body may take to arrive after its request's headers; a client
-     *        still sending then is answered 408 and disconnected, so a slow client holds a connection
-     *        (and, with blocking reads on a platform thread, a request thread) for at most this long
-     *        plus one {@code server.tomcat.connection-timeout}
+     *        still sending then is answered 408 and disconnected. With blocking reads no pause between
+     *        two bytes of a body may last this long either (Tomcat's upload timeout), so a slow or
+     *        stalled client is answered within twice this and holds a connection (and, on a platform
+     *        thread, a request thread) for at most three times it
      * @param nonBlockingReads true: bodies are read without holding a request thread (see
      *        {@code InboundBodyFilter} for what a body cut short is answered then)
      * @param virtualThreads true: on a JVM with virtual threads (21+), each request runs on a virtual

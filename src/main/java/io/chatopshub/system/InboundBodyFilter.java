@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Map;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -40,8 +42,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * close the connection at once (its non-blocking read error), so that sender gets no 400 answer;
  * with blocking reads (the default) it does. A blocking read holds the request's thread (on Java
  * 21+ a virtual thread, which costs no pool thread: {@code chatops.http.virtual-threads}) until
- * the body is in, {@code server.tomcat.connection-timeout} passes between two of its bytes, or
- * {@code chatops.http.body-timeout} has passed since the headers (408 and closed, as above).
+ * the body is in, or {@code chatops.http.body-timeout} has passed since the headers (checked here as
+ * bytes arrive) or without a byte (Tomcat's upload timeout, see {@link #timedOutBodies()}): 408 and
+ * closed either way, as above.
  *
  * <p>Downstream code sees a request whose input stream replays the bytes and whose parameters
  * come from the query string only.
@@ -91,6 +94,32 @@ class InboundBodyFilter extends OncePerRequestFilter {
         return out.toByteArray();
     }
 
+    /**
+     * Request attribute set when Tomcat's upload timeout ended a blocking read of the body: no byte of
+     * it came for {@code chatops.http.body-timeout}.
+     */
+    private static final String TIMED_OUT = InboundBodyFilter.class.getName() + ".timedOut";
+
+    /**
+     * The answer to a body whose blocking read Tomcat ended because no byte came for
+     * {@code chatops.http.body-timeout} (its {@code connectionUploadTimeout}, set by
+     * {@code WebConfiguration}). Tomcat has made that response its own 408 error by then, which
+     * discards whatever {@link #doFilterInternal} writes, and passes it to the error page, which would
+     * answer in Spring's error shape. This filter, on that error dispatch, answers it with the hub's
+     * 408 instead, as a body still trickling at the deadline is answered.
+     */
+    Filter timedOutBodies() {
+        return (request, response, chain) -> {
+            if (request.getAttribute(TIMED_OUT) != null && response instanceof HttpServletResponse http
+                    && !http.isCommitted()) {
+                http.resetBuffer();
+                timedOut(http);
+                return;
+            }
+            chain.doFilter(request, response);
+        };
+    }
+
     /** A blocking read that went on past {@code chatops.http.body-timeout}. */
     private static final class BodyTimeout extends IOException {
         BodyTimeout() {
@@ -138,6 +167,12 @@ class InboundBodyFilter extends OncePerRequestFilter {
                 timedOut(response);
                 return;
             } catch (IOException e) {
+                if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
+                    // Tomcat's upload timeout ended the read and made the response its 408 error: the
+                    // error dispatch that follows is answered by timedOutBodies()
+                    request.setAttribute(TIMED_OUT, Boolean.TRUE);
+                    return;
+                }
                 ErrorResponses.write(response, 400, "unreadable_body", "The request body could not be read.");
                 return;
             }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Supplier;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -64,6 +67,39 @@ class WebConfiguration {
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/slack/*", "/hooks/*");
         return registration;
+    }
+
+    /** Answers, on Tomcat's error dispatch, a webhook body whose bytes stopped coming (see {@link #bodyUploadTimeout}). */
+    @Bean
+    FilterRegistrationBean<Filter> inboundBodyTimedOut(FilterRegistrationBean<InboundBodyFilter> inboundBodyFilter) {
+        var registration = new FilterRegistrationBean<>(inboundBodyFilter.getFilter().timedOutBodies());
+        registration.setDispatcherTypes(DispatcherType.ERROR);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    /**
+     * With blocking reads, a webhook body whose bytes stop coming would hold its request until
+     * Tomcat's read timeout, the connection timeout (60 s by default), ends the read: the filter can
+     * check {@code chatops.http.body-timeout} only between bytes. Tomcat's upload timeout bounds each
+     * wait for bytes of a body instead, from the end of the request's headers until its answer; the
+     * connection timeout still bounds request heads, and the keep-alive timeout idle connections.
+     * It applies to every path of the connector, so it is never longer than the connection timeout it
+     * replaces (set by Spring Boot's own customizer, which runs before this one). With non-blocking
+     * reads the request's asynchronous timeout already answers a stalled body 408; the upload timeout
+     * stays off there, so that the two do not race.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> bodyUploadTimeout(HubProperties hub) {
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (!hub.http().nonBlockingReads() && connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> http) {
+                long connectionTimeout = http.getConnectionTimeout() > 0 ? http.getConnectionTimeout() : Integer.MAX_VALUE;
+                http.setConnectionUploadTimeout((int) Math.min(connectionTimeout, hub.http().bodyTimeout().toMillis()));
+                http.setDisableUploadTimeout(false);
+            }
+        });
     }
 
     /**
