@@ -181,6 +181,8 @@ class EarlyEdgeTests {
         assertJsonError(mackerel("POST", "?token=mackerel-token", "text/plain", alert), 415);
         assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json", "[1,2]"), 400);
         assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json", ""), 400);
+        assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json",
+                "{\"event\":\"alert\",\"alert\":{\"id\":5,\"status\":7,\"statusChangedAt\":\"abc\"}}"), 400);
         HttpResponse<String> ignored = mackerel("POST", "?token=mackerel-token", "application/json", "{\"event\":\"hostStatus\"}");
         assertThat(ignored.statusCode()).as("answered as the hub answers an event it does not queue").isEqualTo(202);
         assertThat(Json.text(Json.readObject(ignored.body()), "status")).isEqualTo("ignored");
