@@ -11,7 +11,10 @@ import io.chatopshub.system.BadRequestException;
 import io.chatopshub.system.InvalidSignatureException;
 import io.chatopshub.system.Secrets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -20,12 +23,20 @@ import java.util.regex.Pattern;
  *
  * <p>Mackerel documents that items may be added to its payloads at any time, and host-less
  * alerts (external, expression, service monitors) carry no {@code host} at all, some not even an
- * {@code alert.id}; so every field is optional here and only a body that is not a JSON object, or
- * an alert with neither id nor URL to key it on, is refused.
+ * {@code alert.id}; so unknown keys are ignored and most fields are optional. What an alert is
+ * keyed, filed and announced by must still make sense when it is there, or a malformed delivery
+ * would open a ticket of an alert that never was: a body that is not a JSON object, an alert with
+ * neither id nor URL, and an alert whose {@code id}, {@code url}, {@code status} or times are of
+ * the wrong type (or whose {@code status} is missing) are refused, naming the fields.
  */
 public class MackerelWebhook {
 
     private static final Pattern ALERT_URL_ID = Pattern.compile("/alerts/([A-Za-z0-9_-]+)/?$");
+    /** The values of {@code alert.status}; Mackerel writes them in lower case. */
+    private static final List<String> ALERT_STATUSES = List.of("ok", "warning", "critical", "unknown");
+    /** Epoch times in {@code alert}: seconds, {@code createdAt} milliseconds. */
+    private static final List<String> ALERT_TIMES = List.of("openedAt", "closedAt", "createdAt", "statusChangedAt");
+    private static final Pattern EPOCH_TEXT = Pattern.compile("\\d{1,15}");
     /** Epoch values above this are milliseconds ({@code createdAt}); below, seconds. */
     private static final long MILLIS_THRESHOLD = 100_000_000_000L;
 
@@ -78,6 +89,7 @@ public class MackerelWebhook {
         if (!alert.isObject()) {
             throw new BadRequestException("Mackerel alert event without an alert object");
         }
+        checkAlertFields(alert);
         String url = text(alert, "url");
         String id = text(alert, "id");
         if (id == null && url != null) {
@@ -143,6 +155,50 @@ public class MackerelWebhook {
                 title == null ? "Mackerel " + (text(root, "type") == null ? "alert" : text(root, "type") + " alert") : title,
                 target, reason(root, alert, status), url, host.isObject() ? text(host, "url") : null,
                 occurred, changed, details, dedupKey);
+    }
+
+    /**
+     * Refuses an alert whose fields the hub keys, files and announces it by are there but of the
+     * wrong type, or whose status is missing or not one of Mackerel's; every such field is named.
+     * An absent (or null) {@code id}, {@code url} or time is fine: host-less alerts lack some.
+     */
+    private static void checkAlertFields(JsonNode alert) {
+        List<String> problems = new ArrayList<>();
+        JsonNode id = alert.get("id");
+        if (present(id) && !(id.isTextual() && !id.asText().isBlank())) {
+            problems.add("alert.id must be a non-empty string");
+        }
+        JsonNode url = alert.get("url");
+        if (present(url) && !url.isTextual()) {
+            problems.add("alert.url must be a string");
+        }
+        if (!present(id) && !present(url)) {
+            problems.add("alert.id or alert.url is required to key the alert on");
+        }
+        JsonNode status = alert.get("status");
+        if (status == null || !status.isTextual()
+                || !ALERT_STATUSES.contains(status.asText().trim().toLowerCase(Locale.ROOT))) {
+            problems.add("alert.status must be one of " + String.join(", ", ALERT_STATUSES));
+        }
+        for (String field : ALERT_TIMES) {
+            JsonNode time = alert.get(field);
+            if (present(time) && !isEpoch(time)) {
+                problems.add("alert." + field + " must be a number (epoch time)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BadRequestException("Mackerel alert refused: " + String.join("; ", problems));
+        }
+    }
+
+    private static boolean present(JsonNode value) {
+        return value != null && !value.isNull();
+    }
+
+    /** A JSON number, or its digits in a string (read as such by {@link #epoch}). */
+    private static boolean isEpoch(JsonNode value) {
+        return value.isNumber() && value.canConvertToLong()
+                || value.isTextual() && EPOCH_TEXT.matcher(value.asText()).matches();
     }
 
     /** The message Mackerel wrote, or a metric sentence built from the threshold fields. */
@@ -215,7 +271,7 @@ public class MackerelWebhook {
         long n;
         if (value.isNumber()) {
             n = value.asLong();
-        } else if (value.isTextual() && value.asText().matches("\\d{1,15}")) {
+        } else if (value.isTextual() && EPOCH_TEXT.matcher(value.asText()).matches()) {
             n = Long.parseLong(value.asText());
         } else {
             return null;

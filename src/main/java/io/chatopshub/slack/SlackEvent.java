@@ -22,7 +22,11 @@ public record SlackEvent(String eventId, String teamId, String type, String subt
     private static final Pattern MENTION = Pattern.compile("<@[A-Z0-9]+(?:\\|[^>]*)?>");
 
     public static SlackEvent from(String queuedJson) {
-        JsonNode root = Json.readObject(queuedJson);
+        return from(Json.readObject(queuedJson));
+    }
+
+    /** The event of an {@code event_callback} envelope already read. */
+    public static SlackEvent from(JsonNode root) {
         JsonNode event = root.path("event");
         String botUserId = null;
         for (JsonNode auth : root.path("authorizations")) {
@@ -59,6 +63,11 @@ public record SlackEvent(String eventId, String teamId, String type, String subt
     public boolean isDirectMessage() {
         return "message".equals(type) && "im".equals(channelType)
                 && (subtype == null || "file_share".equals(subtype));
+    }
+
+    /** A person's mention or direct message: what the hub answers, in the event's channel. */
+    public boolean isAnswered() {
+        return !fromBot() && (isMention() || isDirectMessage());
     }
 
     /** The thread to answer in: the thread the message is in, or the message itself. */

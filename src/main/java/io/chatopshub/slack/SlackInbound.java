@@ -79,6 +79,10 @@ public class SlackInbound {
     /**
      * Events API: {@code url_verification} is answered with its challenge; {@code event_callback}
      * is queued under its {@code event_id}; any other type is answered and ignored.
+     *
+     * <p>A mention or direct message the hub would answer is refused without the channel the
+     * answer goes to: Slack always names it, and queued without it the answer could only fail
+     * later. Events the hub ignores are not looked into.
      */
     public static Delivery readEvent(String json) {
         ObjectNode root = Json.readObject(json);
@@ -94,6 +98,12 @@ public class SlackInbound {
             String eventId = Json.text(root, "event_id");
             if (eventId == null || eventId.isBlank() || !(root.get("event") instanceof ObjectNode)) {
                 throw new BadRequestException("event_callback without event_id or event");
+            }
+            JsonNode channel = root.get("event").get("channel");
+            if (SlackEvent.from(root).isAnswered()
+                    && (channel == null || !channel.isTextual() || channel.asText().isBlank())) {
+                throw new BadRequestException("event_callback " + Json.text(root, "event", "type")
+                        + " needs event.channel, the channel id its answer goes to");
             }
             return Delivery.queued("slack:event:" + eventId, root.toString(), Map.of(SLACK_TYPE, type),
                     Answer.EMPTY_200);

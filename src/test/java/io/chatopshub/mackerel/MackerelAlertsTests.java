@@ -184,7 +184,50 @@ class MackerelAlertsTests extends AlertsHubTest {
         assertThat(backlogApi.getAllServeEvents()).isEmpty();
     }
 
+    @Test
+    void anAlertWithFieldsOfTheWrongTypeIsRefusedWith400NamingThemAndNothingIsFiledOrPosted() throws Exception {
+        String id = "4gMalform01";
+        Map<String, List<String>> refused = new java.util.LinkedHashMap<>();
+        refused.put("{\"event\":\"alert\",\"alert\":{\"id\":5,\"status\":7,\"statusChangedAt\":\"abc\"}}",
+                List.of("alert.id", "alert.status", "alert.statusChangedAt"));
+        refused.put(withAlertField("4gMalform02", "id", Json.mapper().getNodeFactory().textNode("")), List.of("alert.id"));
+        refused.put(withAlertField("4gMalform03", "status", null), List.of("alert.status"));
+        refused.put(withAlertField("4gMalform04", "status", Json.mapper().getNodeFactory().textNode("red")),
+                List.of("alert.status"));
+        // the same alert state as the well-formed notification below: a refusal claims nothing
+        refused.put(withAlertField(id, "openedAt", Json.mapper().getNodeFactory().textNode("abc")), List.of("alert.openedAt"));
+
+        for (var body : refused.entrySet()) {
+            var response = postMackerel(body.getKey(), MACKEREL_TOKEN);
+            assertThat(response.statusCode()).as(body.getKey()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+            var error = Json.readObject(response.body());
+            assertThat(error.path("error").asText()).isEqualTo("bad_request");
+            assertThat(error.path("message").asText()).contains(body.getValue()).doesNotContain("at io.");
+        }
+
+        assertThat(postMackerel(mackerel("alert-critical-host.json", id), MACKEREL_TOKEN).statusCode()).isEqualTo(202);
+        await().atMost(WAIT).until(() -> issuesCreatedFor(id).size() == 1 && postsFor(id).size() == 1);
+        awaitHubSettled();
+        assertThat(backlog(POST, "/api/v2/issues")).hasSize(1);
+        assertThat(slack("chat.postMessage")).hasSize(1);
+        assertThat(backlogApi.getAllServeEvents()).noneSatisfy(e -> assertThat(e.getRequest().getBodyAsString())
+                .containsAnyOf("4gMalform02", "4gMalform03", "4gMalform04"));
+    }
+
     // ---- helpers ----
+
+    /** The critical host alert with another id and one field of {@code alert} replaced (null: removed). */
+    private static String withAlertField(String alertId, String field, com.fasterxml.jackson.databind.JsonNode value) {
+        var body = Json.readObject(mackerel("alert-critical-host.json", alertId));
+        var alert = (com.fasterxml.jackson.databind.node.ObjectNode) body.get("alert");
+        if (value == null) {
+            alert.remove(field);
+        } else {
+            alert.set(field, value);
+        }
+        return body.toString();
+    }
 
     private static List<LoggedRequest> issuesCreatedFor(String alertId) {
         return backlog(POST, "/api/v2/issues").stream()

@@ -161,6 +161,48 @@ class MackerelWebhookTests {
     }
 
     @Test
+    void anAlertWhoseFieldsAreOfTheWrongTypeIsABadRequestNamingEachField() {
+        assertThatThrownBy(() -> webhook.parse(
+                "{\"event\":\"alert\",\"alert\":{\"id\":5,\"status\":7,\"statusChangedAt\":\"abc\"}}"))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("alert.id must be a non-empty string")
+                .hasMessageContaining("alert.status must be one of ok, warning, critical, unknown")
+                .hasMessageContaining("alert.statusChangedAt must be a number");
+        String[][] cases = {
+            {"\"id\":\"\",\"status\":\"critical\"", "alert.id"},
+            {"\"id\":{\"x\":1},\"status\":\"critical\"", "alert.id"},
+            {"\"id\":\"4gX\"", "alert.status"},
+            {"\"id\":\"4gX\",\"status\":null", "alert.status"},
+            {"\"id\":\"4gX\",\"status\":\"broken\"", "alert.status"},
+            {"\"id\":\"4gX\",\"status\":[\"critical\"]", "alert.status"},
+            {"\"url\":7,\"status\":\"critical\"", "alert.url"},
+            {"\"id\":\"4gX\",\"status\":\"critical\",\"openedAt\":true", "alert.openedAt"},
+            {"\"id\":\"4gX\",\"status\":\"ok\",\"closedAt\":\"yesterday\"", "alert.closedAt"},
+            {"\"id\":\"4gX\",\"status\":\"critical\",\"createdAt\":{}", "alert.createdAt"},
+            {"\"id\":\"4gX\",\"status\":\"critical\",\"statusChangedAt\":\"-1\"", "alert.statusChangedAt"},
+            {"\"status\":\"critical\"", "alert.id or alert.url"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> webhook.parse("{\"event\":\"alert\",\"alert\":{" + c[0] + "}}")).as(c[0])
+                    .isInstanceOf(BadRequestException.class).hasMessageContaining(c[1]);
+        }
+    }
+
+    @Test
+    void everyMackerelStatusAndNullOrAbsentOptionalFieldsAreAccepted() {
+        for (String status : new String[] {"ok", "warning", "critical", "unknown"}) {
+            Alert alert = ((MackerelEvent.AlertNotification) webhook.parse("{\"event\":\"alert\",\"alert\":{\"id\":\"4gS\","
+                    + "\"url\":null,\"status\":\"" + status + "\",\"openedAt\":null,\"closedAt\":null,"
+                    + "\"statusChangedAt\":1795255200}}")).alert();
+            assertThat(alert.status().label()).isEqualTo(status);
+        }
+        for (String file : new String[] {"alert-warning-host.json", "alert-critical-host.json", "alert-ok-host.json",
+            "alert-critical-service.json", "alert-warning-host-less.json", "alert-minimal-host-less.json"}) {
+            assertThat(webhook.parse(resource(file))).as(file).isInstanceOf(MackerelEvent.AlertNotification.class);
+        }
+    }
+
+    @Test
     void tokenMustMatchExactly() {
         assertThatNoException().isThrownBy(() -> webhook.checkToken("s3cret-Token-42"));
         assertThatThrownBy(() -> webhook.checkToken("s3cret-Token-43")).isInstanceOf(InvalidSignatureException.class);

@@ -1,12 +1,16 @@
 package io.chatopshub.slack;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -65,6 +69,43 @@ class SlackEdgeTests extends HubIntegrationTest {
                 slackHeaders(notPayload)), 400);
         String jsonAsForm = "{}";
         assertJsonError(post("/slack/commands", "application/x-www-form-urlencoded", jsonAsForm, slackHeaders(jsonAsForm)), 400);
+    }
+
+    @Test
+    void aMentionOrDirectMessageWithoutAChannelIsRefusedWith400AndNothingIsSent() throws Exception {
+        String mention = mention("U0ALICE", "C0123456", "1700000010.000100", "help");
+        String[] refused = {
+            eventCallback("Ev0NOCHAN1", mention.replace(",\"channel\":\"C0123456\"", "")),
+            eventCallback("Ev0NOCHAN2", mention.replace("\"C0123456\"", "\"\"")),
+            eventCallback("Ev0NOCHAN3", mention.replace("\"C0123456\"", "42")),
+            eventCallback("Ev0NOCHAN4", mention.replace("\"C0123456\"", "null")),
+            eventCallback("Ev0NOCHAN5", "{\"type\":\"message\",\"channel_type\":\"im\",\"user\":\"U0ALICE\","
+                    + "\"text\":\"hi\",\"ts\":\"1700000011.000100\",\"event_ts\":\"1700000011.000100\"}"),
+        };
+        for (String body : refused) {
+            var response = postSlackEvent(body);
+            assertJsonError(response, 400);
+            assertThat(Json.readObject(response.body()).path("error").asText()).isEqualTo("bad_request");
+            assertThat(Json.readObject(response.body()).path("message").asText()).contains("event.channel");
+        }
+        // events the hub does not answer are taken as before, channel or not
+        String[] ignored = {
+            "{\"type\":\"reaction_added\",\"user\":\"U0ALICE\",\"reaction\":\"eyes\",\"event_ts\":\"1.1\","
+                    + "\"item\":{\"type\":\"message\",\"channel\":\"C0123456\",\"ts\":\"1.0\"}}",
+            "{\"type\":\"message\",\"subtype\":\"message_changed\",\"channel_type\":\"im\",\"event_ts\":\"1.2\"}",
+            "{\"type\":\"app_mention\",\"bot_id\":\"B0OTHER\",\"user\":\"U0BOT\",\"text\":\"<@U0HUB> help\",\"ts\":\"1.3\"}",
+        };
+        for (int i = 0; i < ignored.length; i++) {
+            assertThat(postSlackEvent(eventCallback("Ev0IGNORED" + i, ignored[i])).statusCode()).isEqualTo(200);
+        }
+
+        // the same event with its channel: the refusal claimed nothing, and it is the only one answered
+        assertThat(postSlackEvent(eventCallback("Ev0NOCHAN1", mention)).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("C0123456"))
+                        .withFormParam("thread_ts", equalTo("1700000010.000100"))));
+        awaitHubSettled();
+        slackApi.verify(1, postRequestedFor(urlPathMatching("/api/.*")));
     }
 
     @Test

@@ -105,7 +105,8 @@ class EarlyEdgeTests {
         assertThat(challenge.statusCode()).isEqualTo(200);
         assertThat(Json.text(Json.readObject(challenge.body()), "challenge")).isEqualTo("c-123");
 
-        String event = "{\"type\":\"event_callback\",\"event_id\":\"Ev0EARLY\",\"event\":{\"type\":\"app_mention\",\"text\":\"hi\"}}";
+        String event = "{\"type\":\"event_callback\",\"event_id\":\"Ev0EARLY\",\"event\":{\"type\":\"app_mention\",\"user\":\"U1\","
+                + "\"text\":\"hi\",\"ts\":\"1.4\",\"channel\":\"C1\"}}";
         HttpResponse<String> eventAnswer = signed("/slack/events", "application/json; charset=utf-8", event);
         assertThat(eventAnswer.statusCode()).isEqualTo(200);
         assertThat(eventAnswer.body()).isEmpty();
@@ -134,6 +135,8 @@ class EarlyEdgeTests {
         assertJsonError(signed("/slack/commands", "application/json", body), 415);
         assertJsonError(signed("/slack/commands", FORM, "command=%2Ftest&text="), 400);
         assertJsonError(signed("/slack/events", "application/json", "{\"type\":\"event_callback\""), 400);
+        assertJsonError(signed("/slack/events", "application/json", "{\"type\":\"event_callback\",\"event_id\":\"Ev0NOCHAN\","
+                + "\"event\":{\"type\":\"app_mention\",\"user\":\"U1\",\"text\":\"hi\",\"ts\":\"1.4\"}}"), 400);
         assertJsonError(signed("/slack/interactions", FORM, "payload=%7B%7D"), 400);
         assertJsonError(signed("/slack/events", "application/json", "{\"pad\":\"" + "x".repeat(3000) + "\"}"), 413);
         assertJsonError(signed("PUT", "/slack/commands", FORM, body, now), 405);
@@ -181,6 +184,8 @@ class EarlyEdgeTests {
         assertJsonError(mackerel("POST", "?token=mackerel-token", "text/plain", alert), 415);
         assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json", "[1,2]"), 400);
         assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json", ""), 400);
+        assertJsonError(mackerel("POST", "?token=mackerel-token", "application/json",
+                "{\"event\":\"alert\",\"alert\":{\"id\":5,\"status\":7,\"statusChangedAt\":\"abc\"}}"), 400);
         HttpResponse<String> ignored = mackerel("POST", "?token=mackerel-token", "application/json", "{\"event\":\"hostStatus\"}");
         assertThat(ignored.statusCode()).as("answered as the hub answers an event it does not queue").isEqualTo(202);
         assertThat(Json.text(Json.readObject(ignored.body()), "status")).isEqualTo("ignored");
