@@ -192,7 +192,7 @@ class MackerelAlertsTests extends AlertsHubTest {
                 List.of("alert.id", "alert.status", "alert.statusChangedAt"));
         refused.put(withAlertField("4gMalform02", "id", Json.mapper().getNodeFactory().textNode("")), List.of("alert.id"));
         refused.put(withAlertField("4gMalform03", "status", null), List.of("alert.status"));
-        refused.put(withAlertField("4gMalform04", "status", Json.mapper().getNodeFactory().textNode("red")),
+        refused.put(withAlertField("4gMalform04", "status", Json.mapper().getNodeFactory().numberNode(3)),
                 List.of("alert.status"));
         // the same alert state as the well-formed notification below: a refusal claims nothing
         refused.put(withAlertField(id, "openedAt", Json.mapper().getNodeFactory().textNode("abc")), List.of("alert.openedAt"));
