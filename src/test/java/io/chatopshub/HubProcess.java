@@ -33,11 +33,6 @@ public final class HubProcess implements AutoCloseable {
     private final Map<String, String> environment = new java.util.HashMap<>();
     private Process process;
 
-    public HubProcess(int port, Path log, Map<String, String> properties) {
-        this(port, log, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                jar().toString()), properties);
-    }
-
     private HubProcess(int port, Path log, List<String> launcher, Map<String, String> properties) {
         this.port = port;
         this.log = log;
@@ -46,10 +41,51 @@ public final class HubProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
     }
 
-    /** The hub as production runs it: through {@code scripts/run-hub}, with the launcher's JVM settings. */
+    /**
+     * The hub as production runs it: through {@code scripts/run-hub}, with the launcher's JVM settings
+     * and its start-up cache, made once per test JVM as production makes it after a build
+     * ({@link #launcherCache()}).
+     */
     public static HubProcess viaLauncher(int port, Path log, Map<String, String> properties) {
         jar();
-        return new HubProcess(port, log, List.of(Path.of("scripts", "run-hub").toAbsolutePath().toString()), properties);
+        launcherCache();
+        return new HubProcess(port, log, List.of(launcher().toString()), properties);
+    }
+
+    private static Path launcherCacheLog;
+
+    /**
+     * Runs {@code scripts/run-hub --build-cache} once (a training start that writes the JDK 25 AOT
+     * cache, or on JDK 17 a class-data sharing archive, next to the extracted jar) and returns its
+     * output; a launcher that cannot make its cache fails every test that starts a hub through it.
+     */
+    public static synchronized Path launcherCache() {
+        if (launcherCacheLog != null) {
+            return launcherCacheLog;
+        }
+        try {
+            Path output = Files.createTempFile(Path.of("target"), "run-hub-cache-", ".log");
+            Process training = new ProcessBuilder(launcher().toString(), "--build-cache").redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!training.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                training.destroyForcibly();
+                throw new IllegalStateException("scripts/run-hub --build-cache did not finish in 5 minutes; see " + output);
+            }
+            if (training.exitValue() != 0) {
+                throw new IllegalStateException("scripts/run-hub --build-cache failed: " + Files.readString(output));
+            }
+            launcherCacheLog = output;
+            return output;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path launcher() {
+        return Path.of("scripts", "run-hub").toAbsolutePath();
     }
 
     /** Environment variables for the JVM (e.g. AWS credentials for the DynamoDB test server), set before {@link #start}. */

@@ -99,7 +99,7 @@ class AlertCrashIT {
         properties.put("chatops.slack.bot-token", "xoxb-crash-test");
         properties.put("chatops.slack.url", slack.baseUrl());
         properties.put("chatops.slack.alert-channel", "CALERTS");
-        hub = new HubProcess(HubProcess.freePort(), dataDir.resolve("hub.log"), properties);
+        hub = HubProcess.viaLauncher(HubProcess.freePort(), dataDir.resolve("hub.log"), properties);
     }
 
     @AfterEach

@@ -44,7 +44,7 @@ class CrashRecoveryIT {
         slack.start();
         dataDir = Files.createTempDirectory(Path.of("target"), "crash-");
         int port = HubProcess.freePort();
-        hub = new HubProcess(port, dataDir.resolve("hub.log"), Map.of(
+        hub = HubProcess.viaLauncher(port, dataDir.resolve("hub.log"), Map.of(
                 "chatops.data-dir", dataDir.toString(),
                 "chatops.slack.signing-secret", SECRET,
                 "chatops.slack.bot-token", "xoxb-crash-test",

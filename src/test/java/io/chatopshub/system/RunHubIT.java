@@ -88,6 +88,8 @@ class RunHubIT {
                         "CHATOPS_GITLAB_DEPLOY_TARGETS_0_REF", "main",
                         "CHATOPS_GITLAB_DEPLOY_TARGETS_0_TRIGGER_TOKEN", "glptt-launcher"));
         hub.start(Duration.ofSeconds(120));
+        assertThat(Files.readString(HubProcess.launcherCache())).as("scripts/run-hub --build-cache")
+                .containsPattern("wrote \\S*target/hub/chatops-hub\\.(aot|jsa) ");
         assertThat(Files.readString(hub.log()))
                 .contains("Spring AOT: the application context prepared when the hub was built is used")
                 .doesNotContain("sun.misc.Unsafe");

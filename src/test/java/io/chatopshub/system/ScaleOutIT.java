@@ -316,7 +316,7 @@ class ScaleOutIT {
         properties.put("chatops.aws.endpoint", Dynalite.endpoint().toString());
         properties.put("chatops.logging.json", Boolean.toString(jsonLogs));
         try {
-            return new HubProcess(HubProcess.freePort(), dir.resolve(name + ".log"), properties)
+            return HubProcess.viaLauncher(HubProcess.freePort(), dir.resolve(name + ".log"), properties)
                     .withEnvironment(Map.of("AWS_ACCESS_KEY_ID", "dummykey", "AWS_SECRET_ACCESS_KEY", "dummysecret"))
                     .start(Duration.ofSeconds(180));
         } catch (IOException e) {
