@@ -46,6 +46,17 @@ public class InboundErrors {
         return null;
     }
 
+    /** Artemis' refusal of a send to an address that is full (its disk over max-disk-usage, or its memory). */
+    static boolean addressFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.activemq.artemis.api.core.ActiveMQAddressFullException
+                    || String.valueOf(t.getMessage()).contains("AMQ219058")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void answer(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status;
@@ -61,8 +72,16 @@ public class InboundErrors {
             error = "unavailable";
             durableWrites.failed(failure);
             message = "The request could not be accepted right now; try again.";
-            LOG.error("route {} could not accept delivery {}: {}", exchange.getFromRouteId(),
-                    exchange.getIn().getHeader("ChatopsDeliveryId"), Secrets.mask(String.valueOf(failure)), failure);
+            Object deliveryId = exchange.getIn().getHeader("ChatopsDeliveryId");
+            if (addressFull(failure)) {
+                // a full journal disk is the documented, expected refusal (readiness says so): one
+                // line per request, without the broker's stack trace
+                LOG.warn("route {} could not accept delivery {}: the broker refused it, its journal disk or memory"
+                        + " is full ({})", exchange.getFromRouteId(), deliveryId, Secrets.mask(String.valueOf(failure)));
+            } else {
+                LOG.error("route {} could not accept delivery {}: {}", exchange.getFromRouteId(), deliveryId,
+                        Secrets.mask(String.valueOf(failure)), failure);
+            }
         }
         if (status < 500) {
             LOG.info("route {} refused a request: {} {}", exchange.getFromRouteId(), status, Secrets.mask(message));

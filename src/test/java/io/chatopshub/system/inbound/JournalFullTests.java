@@ -18,8 +18,11 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.server.files.FileStoreMonitor;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -47,7 +50,8 @@ class JournalFullTests extends HubIntegrationTest {
     }
 
     @Test
-    void aFullJournalDiskIsAnswered503WithReadinessDownAndTheRetryIsDoneOnce() throws Exception {
+    @ExtendWith(OutputCaptureExtension.class)
+    void aFullJournalDiskIsAnswered503WithReadinessDownAndTheRetryIsDoneOnce(CapturedOutput output) throws Exception {
         var server = (ActiveMQServerImpl) broker.getActiveMQServer();
         FileStoreMonitor monitor = server.getMonitor();
         double limit = monitor.getMaxUsage();
@@ -96,5 +100,8 @@ class JournalFullTests extends HubIntegrationTest {
                 postRequestedFor(urlPathEqualTo("/api/chat.postMessage"))).stream()
                 .filter(r -> r.getBodyAsString().contains("1700000500.000100")).count()).isEqualTo(1));
         azure.arm.verify(0, putRequestedFor(urlEqualTo(AzureStubs.jobUrl(JobNames.fromTriggerId(refusedRun.get("trigger_id"))))));
+        // the refusals are the documented answer to a full disk: a warning each, no error with the broker's stack trace
+        assertThat(output.getOut()).contains("the broker refused it, its journal disk or memory is full (")
+                .doesNotContainPattern("ERROR .*InboundErrors");
     }
 }
