@@ -48,6 +48,25 @@ public final class AzureStubs implements BeforeEachCallback, AfterAllCallback {
         arm.start();
     }
 
+    /**
+     * A runbook {@code Deploy-App} at {@code chatops.azure.runbooks[index]}, run in {@code channel},
+     * whose parameter {@code Env} is required with the choices staging and prod (default staging),
+     * then {@code Version}: the settings for a runbook's form and typed parameters.
+     */
+    public static Map<String, String> deployApp(int index, String channel) {
+        String runbook = "chatops.azure.runbooks[" + index + "].";
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(runbook + "name", "Deploy-App");
+        p.put(runbook + "channels[0]", channel);
+        p.put(runbook + "parameters[0].name", "Env");
+        p.put(runbook + "parameters[0].required", "true");
+        p.put(runbook + "parameters[0].default", "staging");
+        p.put(runbook + "parameters[0].choices[0]", "staging");
+        p.put(runbook + "parameters[0].choices[1]", "prod");
+        p.put(runbook + "parameters[1].name", "Version");
+        return p;
+    }
+
     /** The hub's azure settings; poll interval and approval timeout vary per test class. */
     public Map<String, String> properties(String pollInterval, String approvalTimeout) {
         Map<String, String> p = new LinkedHashMap<>();

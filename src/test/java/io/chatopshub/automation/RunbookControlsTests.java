@@ -78,14 +78,7 @@ class RunbookControlsTests extends HubIntegrationTest {
     @DynamicPropertySource
     static void azureProperties(DynamicPropertyRegistry registry) {
         azure.properties("200ms", "30m").forEach((key, value) -> registry.add(key, () -> value));
-        registry.add("chatops.azure.runbooks[3].name", () -> "Deploy-App");
-        registry.add("chatops.azure.runbooks[3].channels[0]", () -> AzureStubs.OPS);
-        registry.add("chatops.azure.runbooks[3].parameters[0].name", () -> "Env");
-        registry.add("chatops.azure.runbooks[3].parameters[0].required", () -> "true");
-        registry.add("chatops.azure.runbooks[3].parameters[0].default", () -> "staging");
-        registry.add("chatops.azure.runbooks[3].parameters[0].choices[0]", () -> "staging");
-        registry.add("chatops.azure.runbooks[3].parameters[0].choices[1]", () -> "prod");
-        registry.add("chatops.azure.runbooks[3].parameters[1].name", () -> "Version");
+        AzureStubs.deployApp(3, AzureStubs.OPS).forEach((key, value) -> registry.add(key, () -> value));
         registry.add("chatops.azure.runbooks[3].parameters[1].required", () -> "true");
         registry.add("chatops.azure.runbooks[3].parameters[2].name", () -> "Pin");
         registry.add("chatops.azure.runbooks[3].parameters[2].secret", () -> "true");

@@ -62,14 +62,7 @@ class RunbookFlowTests extends HubIntegrationTest {
     @DynamicPropertySource
     static void azureProperties(DynamicPropertyRegistry registry) {
         azure.properties("200ms", "30m").forEach((key, value) -> registry.add(key, () -> value));
-        registry.add("chatops.azure.runbooks[3].name", () -> "Deploy-App");
-        registry.add("chatops.azure.runbooks[3].channels[0]", () -> DEV);
-        registry.add("chatops.azure.runbooks[3].parameters[0].name", () -> "Env");
-        registry.add("chatops.azure.runbooks[3].parameters[0].required", () -> "true");
-        registry.add("chatops.azure.runbooks[3].parameters[0].default", () -> "staging");
-        registry.add("chatops.azure.runbooks[3].parameters[0].choices[0]", () -> "staging");
-        registry.add("chatops.azure.runbooks[3].parameters[0].choices[1]", () -> "prod");
-        registry.add("chatops.azure.runbooks[3].parameters[1].name", () -> "Version");
+        AzureStubs.deployApp(3, DEV).forEach((key, value) -> registry.add(key, () -> value));
         registry.add("chatops.azure.runbooks[4].name", () -> "Restore-Db");
         registry.add("chatops.azure.runbooks[4].channels[0]", () -> DEV);
         registry.add("chatops.azure.runbooks[4].approval", () -> "true");
