@@ -19,7 +19,9 @@ public record AutomationJob(String name, JobStatus status, String statusText, St
                             Instant creationTime, Instant startTime, Instant endTime, String exception,
                             boolean dryRun) {
 
-    static AutomationJob dryRun(String name, JobStatus status) {
-        return new AutomationJob(name, status, status.azureName(), null, null, null, null, null, true);
+    /** A job of a hub without Azure credentials: created at {@code created}, running until {@code ended} when it ended. */
+    static AutomationJob dryRun(String name, JobStatus status, Instant created, Instant ended) {
+        return new AutomationJob(name, status, status.azureName(), null, created, ended == null ? null : created, ended,
+                null, true);
     }
 }

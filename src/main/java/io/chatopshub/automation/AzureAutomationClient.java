@@ -126,7 +126,7 @@ public class AzureAutomationClient implements AutoCloseable {
             if (dryRunJobs.size() < DRY_RUN_JOBS_KEPT) {
                 dryRunJobs.putIfAbsent(jobName, new DryRunJob(created, false));
             }
-            return new AutomationJob(jobName, JobStatus.NEW, JobStatus.NEW.azureName(), null, created, null, null, null, true);
+            return AutomationJob.dryRun(jobName, JobStatus.NEW, created, null);
         }
         String request = body.toString();
         Response response = call("PUT", url, request, "application/json");
@@ -175,10 +175,8 @@ public class AzureAutomationClient implements AutoCloseable {
             // the job ends at its first poll: Stopped when Cancel asked for it, else Completed
             DryRunJob job = dryRunJobs.remove(jobName);
             JobStatus status = job != null && job.stopped() ? JobStatus.STOPPED : JobStatus.COMPLETED;
-            Instant now = clock.instant();
-            Instant created = job == null ? null : job.created();
-            return new AutomationJob(jobName, status, status.azureName(), null, created, created, created == null ? null : now,
-                    null, true);
+            return job == null ? AutomationJob.dryRun(jobName, status, null, null)
+                    : AutomationJob.dryRun(jobName, status, job.created(), clock.instant());
         }
         Response response = call("GET", url, null, "application/json");
         notFoundIsPermanent(response, jobName);

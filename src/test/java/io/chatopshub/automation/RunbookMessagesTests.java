@@ -56,7 +56,7 @@ class RunbookMessagesTests {
 
     @Test
     void aDryRunJobSaysNothingRan() {
-        String text = allText(RunbookMessages.progress(request(), AutomationJob.dryRun("job-1", JobStatus.NEW)));
+        String text = allText(RunbookMessages.progress(request(), AutomationJob.dryRun("job-1", JobStatus.NEW, null, null)));
 
         assertThat(text).contains("DRY-RUN", "nothing ran in Azure");
     }
