@@ -152,7 +152,8 @@ public class HomeTab {
         boolean asked = userId.equals(entry.get("userId"));
         return switch (event) {
             case "ALLOWED" -> "requested";
-            case "REFUSED" -> entry.get("actorId") == null ? (asked ? "refused" : null)
+            // an entry without an actor is the person's own request (that is why it was read)
+            case "REFUSED" -> entry.get("actorId") == null ? "refused"
                     : userId.equals(entry.get("actorId")) ? "your press was refused"
                     : null; // someone else's press on the person's request: not their action
             case "APPROVAL_REQUESTED" -> "waiting for approval";
