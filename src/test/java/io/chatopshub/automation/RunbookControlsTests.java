@@ -147,23 +147,24 @@ class RunbookControlsTests extends HubIntegrationTest {
 
     @Test
     void aFormWithAMissingValueIsAnsweredWithItsErrorsAndRunsNothing() throws Exception {
-        var answer = postSlackInteraction(submission(System.nanoTime() + ".bad", "prod", "", "4711"));
-
-        assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-        assertThat(Json.readObject(answer.body())).isEqualTo(Json.readObject(
-                "{\"response_action\":\"errors\",\"errors\":{\"param.Version\":\"Version is required.\"}}"));
-        assertThat(azure.arm.getAllServeEvents()).isEmpty();
-        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+        assertFormAnsweredWithErrorsAndNothingRuns(submission(System.nanoTime() + ".bad", "prod", "", "4711"),
+                "{\"param.Version\":\"Version is required.\"}");
     }
 
     @Test
     void aFormWithAValueOutsideTheChoicesIsAnsweredWithItsErrorAndRunsNothing() throws Exception {
-        var answer = postSlackInteraction(submission(System.nanoTime() + ".qa", "qa", "1.2.3", ""));
+        assertFormAnsweredWithErrorsAndNothingRuns(submission(System.nanoTime() + ".qa", "qa", "1.2.3", ""),
+                "{\"param.Env\":\"Choose one of staging, prod.\"}");
+    }
+
+    /** A submitted form is answered at once with {@code errors} under its fields; no job, no message. */
+    private void assertFormAnsweredWithErrorsAndNothingRuns(String submission, String errors) throws Exception {
+        var answer = postSlackInteraction(submission);
 
         assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(Json.readObject(answer.body())).isEqualTo(Json.readObject(
-                "{\"response_action\":\"errors\",\"errors\":{\"param.Env\":\"Choose one of staging, prod.\"}}"));
+                "{\"response_action\":\"errors\",\"errors\":" + errors + "}"));
         assertThat(azure.arm.getAllServeEvents()).isEmpty();
         slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
