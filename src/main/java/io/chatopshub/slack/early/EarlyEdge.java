@@ -37,6 +37,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
@@ -59,6 +61,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -118,6 +121,8 @@ public final class EarlyEdge implements AutoCloseable {
     private final EventLoopGroup loop;
     private final ThreadPoolExecutor workers;
     private final Channel server;
+    /** Its open connections: the idle ones are closed with the port, the busy ones once answered. */
+    private final ChannelGroup connections = new DefaultChannelGroup("early-edge", GlobalEventExecutor.INSTANCE);
     private final AtomicLong taken = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong refused = new AtomicLong();
@@ -177,6 +182,7 @@ public final class EarlyEdge implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            connections.add(channel);
                             channel.pipeline().addLast(new ReadTimeoutHandler(10), new HttpServerCodec(),
                                     new CutShort(), new Aggregator(maxBody), new Handler());
                         }
@@ -274,7 +280,16 @@ public final class EarlyEdge implements AutoCloseable {
                 + (first < 0 ? "" : ", first answer " + first + " ms after the process started");
     }
 
-    /** Stops taking requests and lets the port go; waits up to a second for answers under way. */
+    /** How many of its connections have a request read in part or whole and not yet answered. */
+    long requestsUnderWay() {
+        return connections.stream().filter(channel -> Boolean.TRUE.equals(channel.attr(IN_EXCHANGE).get())).count();
+    }
+
+    /**
+     * Stops taking requests and lets the port go. A kept-alive connection with no request under way
+     * is closed now (its client opens a new one, to the hub); a request under way is answered, by
+     * the same workers, with {@code Connection: close}. Waits up to a second for those answers.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -282,6 +297,10 @@ public final class EarlyEdge implements AutoCloseable {
         }
         if (server != null) {
             server.close().syncUninterruptibly();
+            // on the event loop, which reads every connection: one found idle here has no request read yet
+            loop.submit(() -> connections.stream().filter(channel -> !Boolean.TRUE.equals(channel.attr(IN_EXCHANGE).get()))
+                    .toList().forEach(Channel::close)).syncUninterruptibly();
+            connections.newCloseFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         workers.shutdown();
         try {
@@ -289,6 +308,7 @@ public final class EarlyEdge implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -450,6 +470,7 @@ public final class EarlyEdge implements AutoCloseable {
                 inRequest = true;
                 swallowed = 0;
                 ctx.channel().attr(ANSWERED).set(false);
+                ctx.channel().attr(IN_EXCHANGE).set(true);
             }
             boolean last = message instanceof LastHttpContent;
             if (last) {
@@ -555,16 +576,24 @@ public final class EarlyEdge implements AutoCloseable {
     }
 
     private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf("chatops.early-edge.answered");
+    /** From a request's first byte read until its answer is written: a connection the close must not cut. */
+    private static final AttributeKey<Boolean> IN_EXCHANGE = AttributeKey.valueOf("chatops.early-edge.in-exchange");
     private static final AttributeKey<Boolean> CLOSE_AFTER_BODY = AttributeKey.valueOf("chatops.early-edge.close-after-body");
     /** How much of a refused body is read and dropped, and for how long, before its connection is closed anyway. */
     private static final long SWALLOW_LIMIT = 8L * 1024 * 1024;
     private static final Duration SWALLOW_TIME = Duration.ofSeconds(5);
 
-    private static void write(ChannelHandlerContext ctx, Response answer, boolean keepAlive) {
-        var written = writeNoClose(ctx, answer, keepAlive);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+    /** Writes an answer; the connection is kept only when asked and the edge is not closing. */
+    private void write(ChannelHandlerContext ctx, Response answer, boolean keepAlive) {
+        boolean keep = keepAlive && !closed.get();
+        writeNoClose(ctx, answer, keep).addListener((ChannelFuture written) -> {
+            // on the event loop, as close()'s look for idle connections: closing since, this one is not kept either
+            if (!keep || closed.get()) {
+                written.channel().close();
+            } else {
+                written.channel().attr(IN_EXCHANGE).set(false);
+            }
+        });
     }
 
     private static void closeAfterWrites(ChannelHandlerContext ctx) {

@@ -1,6 +1,7 @@
 package io.chatopshub.slack.early;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -282,6 +283,45 @@ class EarlyEdgeTests {
             assertThat(hub.getLocalPort()).isEqualTo(port);
         }
         edge = null;
+    }
+
+    @Test
+    void aRequestUnderWayWhenTheEdgeClosesIsTakenAndAnsweredAndItsConnectionThenClosed() throws Exception {
+        start(1024 * 1024);
+        int port = edge.port();
+        String body = command("early.closing");
+        String ts = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
+        String signature = new SlackSignatureVerifier(SECRET, Clock.systemUTC()).sign(ts, body.getBytes(StandardCharsets.UTF_8));
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /slack/commands HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + FORM
+                    + "\r\nX-Slack-Request-Timestamp: " + ts + "\r\nX-Slack-Signature: " + signature + "\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(Duration.ofSeconds(5)).until(() -> edge.requestsUnderWay() == 1);
+            Thread closing = new Thread(edge::close);
+            closing.start();
+            // the port is let go at once; the request under way is not cut
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> refusesConnections(port));
+            out.write(body.substring(10).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 200 ").contains("connection: close").contains("is received");
+            closing.join(10_000);
+            assertThat(closing.isAlive()).isFalse();
+        }
+        assertThat(edge.spool().waiting()).singleElement().satisfies(entry -> assertThat(entry.deliveryId())
+                .isEqualTo("slack:command:early.closing"));
+        edge = null;
+    }
+
+    private static boolean refusesConnections(int port) {
+        try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        } catch (java.io.IOException refused) {
+            return true;
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {
