@@ -3,8 +3,10 @@ package io.chatopshub.slack;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 import io.chatopshub.slack.socket.SocketModeProperties;
 import io.chatopshub.system.IntegrationStatus;
@@ -17,6 +19,15 @@ class SlackConfiguration {
 
     /** Slack allows about one message per second per channel. */
     static final Duration CHANNEL_SPACING = Duration.ofSeconds(1);
+
+    /** Outermost on Slack's paths, so every refusal on them is marked, the body filter's and the early answers' too. */
+    @Bean
+    FilterRegistrationBean<SlackNoRetry> slackNoRetryFilter() {
+        var registration = new FilterRegistrationBean<>(new SlackNoRetry());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.addUrlPatterns("/slack/*");
+        return registration;
+    }
 
     @Bean
     SlackClient slackClient(SlackProperties properties, Clock clock, OutboundMetrics metrics) {

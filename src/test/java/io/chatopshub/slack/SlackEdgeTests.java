@@ -29,6 +29,11 @@ class SlackEdgeTests extends HubIntegrationTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
         assertThat(Json.readObject(response.body()).has("error")).isTrue();
         assertThat(response.body()).doesNotContain(SIGNING_SECRET).doesNotContain(BOT_TOKEN).doesNotContain("at io.");
+        // Slack is asked not to send again what would be refused again; a signature may be right on a retry
+        boolean slackPath = response.request().uri().getPath().startsWith("/slack/");
+        assertThat(response.headers().firstValue("X-Slack-No-Retry")).as("X-Slack-No-Retry on %s %d",
+                response.request().uri().getPath(), status).isEqualTo(slackPath && status != 401 ? java.util.Optional.of("1")
+                        : java.util.Optional.empty());
     }
 
     @Test

@@ -75,6 +75,7 @@ import io.chatopshub.gitlab.GitlabProperties;
 import io.chatopshub.mackerel.MackerelInbound;
 import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.slack.SlackInbound;
+import io.chatopshub.slack.SlackNoRetry;
 import io.chatopshub.slack.SlackSignatureVerifier;
 import io.chatopshub.slack.socket.EnvelopeKind;
 import io.chatopshub.system.BadRequestException;
@@ -516,6 +517,9 @@ public final class EarlyEdge implements AutoCloseable {
             refused.incrementAndGet();
             Response tooLarge = Response.error(413, "body_too_large", "the body is larger than " + settings.maxBodyBytes()
                     + " bytes");
+            if (oversized instanceof HttpRequest request) {
+                tooLarge = tooLarge.toSlack(request.uri());
+            }
             // as Netty's own: a connection that can go on reads the rest of the body and drops it; one
             // that cannot (part of the body read already, or no keep-alive) is closed after the body
             // has come, at most SWALLOW_LIMIT more bytes and SWALLOW_TIME later
@@ -560,7 +564,7 @@ public final class EarlyEdge implements AutoCloseable {
             String queryString = query < 0 ? null : uri.substring(query + 1);
             try {
                 workers.execute(() -> {
-                    Response response = take(method, path, queryString, headers::get, body);
+                    Response response = take(method, path, queryString, headers::get, body).toSlack(path);
                     write(ctx, response, keepAlive && response.status() < 400);
                 });
             } catch (RejectedExecutionException e) {
@@ -612,13 +616,20 @@ public final class EarlyEdge implements AutoCloseable {
         if (answer.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, answer.retryAfterSeconds());
         }
+        if (answer.noRetry()) {
+            response.headers().set(SlackNoRetry.HEADER, "1");
+        }
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
         return ctx.writeAndFlush(response);
     }
 
     /** An answer of the early edge. */
-    public record Response(int status, String contentType, String body, int retryAfterSeconds) {
+    public record Response(int status, String contentType, String body, int retryAfterSeconds, boolean noRetry) {
+
+        Response(int status, String contentType, String body, int retryAfterSeconds) {
+            this(status, contentType, body, retryAfterSeconds, false);
+        }
 
         static Response json(int status, String json) {
             return new Response(status, "application/json", json, 0);
@@ -628,12 +639,18 @@ public final class EarlyEdge implements AutoCloseable {
             return new Response(200, null, "", 0);
         }
 
+        /** The answer to a request on Slack's paths: {@code X-Slack-No-Retry} when a retry would be refused too. */
+        Response toSlack(String path) {
+            boolean slack = path.startsWith("/slack/") && SlackNoRetry.isFinal(status);
+            return slack ? new Response(status, contentType, body, retryAfterSeconds, true) : this;
+        }
+
         static Response error(int status, String error, String message) {
             return json(status, ErrorResponses.body(error, message));
         }
 
         Response retryAfter() {
-            return new Response(status, contentType, body, 5);
+            return new Response(status, contentType, body, 5, noRetry);
         }
     }
 }

@@ -76,6 +76,10 @@ class EarlyEdgeTests {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(Json.readObject(response.body()).has("error")).isTrue();
         assertThat(response.body()).doesNotContain(SECRET).doesNotContain("at io.");
+        boolean slackPath = response.request().uri().getPath().startsWith("/slack/");
+        assertThat(response.headers().firstValue("X-Slack-No-Retry")).as("X-Slack-No-Retry on %s %d",
+                response.request().uri().getPath(), status).isEqualTo(slackPath && status != 401 && status != 503
+                        ? java.util.Optional.of("1") : java.util.Optional.empty());
     }
 
     @Test
