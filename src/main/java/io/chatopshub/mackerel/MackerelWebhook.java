@@ -40,6 +40,7 @@ public class MackerelWebhook {
     private static final List<String> ALERT_STATUSES = List.of("ok", "warning", "critical", "unknown");
     /** Epoch times in {@code alert}: seconds, {@code createdAt} milliseconds. */
     private static final List<String> ALERT_TIMES = List.of("openedAt", "closedAt", "createdAt", "statusChangedAt");
+    private static final List<String> ALERT_GROUP_TIMES = List.of("createdAt", "closedAt");
     private static final Pattern EPOCH_TEXT = Pattern.compile("\\d{1,15}");
     /** Epoch values above this are milliseconds ({@code createdAt}); below, seconds. */
     private static final long MILLIS_THRESHOLD = 100_000_000_000L;
@@ -167,30 +168,49 @@ public class MackerelWebhook {
      * An absent (or null) {@code id}, {@code url} or time is fine: host-less alerts lack some.
      */
     private static void checkAlertFields(JsonNode alert) {
-        List<String> problems = new ArrayList<>();
-        JsonNode id = alert.get("id");
-        if (present(id) && !(id.isTextual() && !id.asText().isBlank())) {
-            problems.add("alert.id must be a non-empty string");
-        }
-        JsonNode url = alert.get("url");
-        if (present(url) && !url.isTextual()) {
-            problems.add("alert.url must be a string");
-        }
-        if (!present(id) && !present(url)) {
+        List<String> problems = problems("alert", alert, ALERT_TIMES);
+        if (!present(alert.get("id")) && !present(alert.get("url"))) {
             problems.add("alert.id or alert.url is required to key the alert on");
         }
-        JsonNode status = alert.get("status");
-        if (status == null || !status.isTextual() || status.asText().isBlank()) {
-            problems.add("alert.status must be a string (" + String.join(", ", ALERT_STATUSES) + ")");
+        refuseIfAny("alert", problems);
+    }
+
+    /** The same for an alert group, which Mackerel always names by its id. */
+    private static void checkAlertGroupFields(JsonNode group) {
+        List<String> problems = problems("alertGroup", group, ALERT_GROUP_TIMES);
+        if (!present(group.get("id"))) {
+            problems.add("alertGroup.id is required to key the alert group on");
         }
-        for (String field : ALERT_TIMES) {
-            JsonNode time = alert.get(field);
+        refuseIfAny("alert group", problems);
+    }
+
+    /** What is wrong with the id, url, status and times of an alert or alert group ({@code name}). */
+    private static List<String> problems(String name, JsonNode node, List<String> times) {
+        List<String> problems = new ArrayList<>();
+        JsonNode id = node.get("id");
+        if (present(id) && !(id.isTextual() && !id.asText().isBlank())) {
+            problems.add(name + ".id must be a non-empty string");
+        }
+        JsonNode url = node.get("url");
+        if (present(url) && !url.isTextual()) {
+            problems.add(name + ".url must be a string");
+        }
+        JsonNode status = node.get("status");
+        if (status == null || !status.isTextual() || status.asText().isBlank()) {
+            problems.add(name + ".status must be a string (" + String.join(", ", ALERT_STATUSES) + ")");
+        }
+        for (String field : times) {
+            JsonNode time = node.get(field);
             if (present(time) && !isEpoch(time)) {
-                problems.add("alert." + field + " must be a number (epoch time)");
+                problems.add(name + "." + field + " must be a number (epoch time)");
             }
         }
+        return problems;
+    }
+
+    private static void refuseIfAny(String what, List<String> problems) {
         if (!problems.isEmpty()) {
-            throw new BadRequestException("Mackerel alert refused: " + String.join("; ", problems));
+            throw new BadRequestException("Mackerel " + what + " refused: " + String.join("; ", problems));
         }
     }
 
@@ -229,10 +249,11 @@ public class MackerelWebhook {
 
     private Alert alertGroup(JsonNode root) {
         JsonNode group = root.path("alertGroup");
-        String id = group.isObject() ? text(group, "id") : null;
-        if (id == null) {
-            throw new BadRequestException("Mackerel alertGroup event without alertGroup.id");
+        if (!group.isObject()) {
+            throw new BadRequestException("Mackerel alertGroup event without an alertGroup object");
         }
+        checkAlertGroupFields(group);
+        String id = text(group, "id");
         JsonNode setting = root.path("alertGroupSetting");
         String rawStatus = text(group, "status");
         Instant created = epoch(group.get("createdAt"));

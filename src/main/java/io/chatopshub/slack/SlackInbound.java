@@ -1,6 +1,7 @@
 package io.chatopshub.slack;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +82,9 @@ public class SlackInbound {
      * is queued under its {@code event_id}; any other type is answered and ignored.
      *
      * <p>A mention or direct message the hub would answer is refused without the channel the
-     * answer goes to: Slack always names it, and queued without it the answer could only fail
-     * later. Events the hub ignores are not looked into.
+     * answer goes to, the person who wrote it or its timestamp: Slack always names them, and
+     * queued without them the answer could only fail later, go outside the thread, or be decided
+     * for nobody. Events the hub ignores are not looked into.
      */
     public static Delivery readEvent(String json) {
         ObjectNode root = Json.readObject(json);
@@ -99,16 +101,31 @@ public class SlackInbound {
             if (eventId == null || eventId.isBlank() || !(root.get("event") instanceof ObjectNode)) {
                 throw new BadRequestException("event_callback without event_id or event");
             }
-            JsonNode channel = root.get("event").get("channel");
-            if (SlackEvent.from(root).isAnswered()
-                    && (channel == null || !channel.isTextual() || channel.asText().isBlank())) {
-                throw new BadRequestException("event_callback " + Json.text(root, "event", "type")
-                        + " needs event.channel, the channel id its answer goes to");
+            if (SlackEvent.from(root).isAnswered()) {
+                JsonNode event = root.get("event");
+                List<String> missing = new ArrayList<>();
+                if (!isText(event.get("channel"))) {
+                    missing.add("event.channel, the channel id its answer goes to");
+                }
+                if (!isText(event.get("user"))) {
+                    missing.add("event.user, the person it answers and whose permissions are checked");
+                }
+                if (!isText(event.get("ts"))) {
+                    missing.add("event.ts, the message whose thread the answer goes to");
+                }
+                if (!missing.isEmpty()) {
+                    throw new BadRequestException("event_callback " + Json.text(root, "event", "type") + " needs "
+                            + String.join("; ", missing));
+                }
             }
             return Delivery.queued("slack:event:" + eventId, root.toString(), Map.of(SLACK_TYPE, type),
                     Answer.EMPTY_200);
         }
         return Delivery.answerOnly(Answer.EMPTY_200);
+    }
+
+    private static boolean isText(JsonNode field) {
+        return field != null && field.isTextual() && !field.asText().isBlank();
     }
 
     /**

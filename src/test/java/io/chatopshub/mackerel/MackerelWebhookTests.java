@@ -189,6 +189,27 @@ class MackerelWebhookTests {
     }
 
     @Test
+    void anAlertGroupWhoseFieldsAreOfTheWrongTypeIsABadRequestNamingEachField() {
+        assertThatThrownBy(() -> webhook.parse("{\"event\":\"alertGroup\",\"alertGroup\":{\"id\":5,\"status\":true,"
+                + "\"url\":[],\"createdAt\":\"soon\",\"closedAt\":{}}}"))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageStartingWith("Mackerel alert group refused: ")
+                .hasMessageContaining("alertGroup.id must be a non-empty string")
+                .hasMessageContaining("alertGroup.url must be a string")
+                .hasMessageContaining("alertGroup.status must be a string")
+                .hasMessageContaining("alertGroup.createdAt must be a number")
+                .hasMessageContaining("alertGroup.closedAt must be a number");
+        assertThatThrownBy(() -> webhook.parse("{\"event\":\"alertGroup\",\"alertGroup\":{\"status\":\"OK\"}}"))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("alertGroup.id is required");
+        assertThatThrownBy(() -> webhook.parse("{\"event\":\"alertGroup\",\"alertGroup\":\"4gS\"}"))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("without an alertGroup object");
+        // what Mackerel leaves out or sends as null is fine, as for alerts
+        Alert group = ((MackerelEvent.AlertGroupNotification) webhook.parse("{\"event\":\"alertGroup\",\"alertGroup\":"
+                + "{\"id\":\"4gS\",\"status\":\"OK\",\"url\":null,\"createdAt\":1795255200,\"closedAt\":null}}")).alert();
+        assertThat(group.status()).isEqualTo(AlertStatus.OK);
+    }
+
+    @Test
     void everyMackerelStatusAndNullOrAbsentOptionalFieldsAreAccepted() {
         for (String status : new String[] {"ok", "warning", "critical", "unknown"}) {
             Alert alert = ((MackerelEvent.AlertNotification) webhook.parse("{\"event\":\"alert\",\"alert\":{\"id\":\"4gS\","

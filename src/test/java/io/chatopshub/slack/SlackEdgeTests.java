@@ -93,6 +93,13 @@ class SlackEdgeTests extends HubIntegrationTest {
             assertThat(Json.readObject(response.body()).path("error").asText()).isEqualTo("bad_request");
             assertThat(Json.readObject(response.body()).path("message").asText()).contains("event.channel");
         }
+        // nor without the person who wrote it, or the message whose thread the answer goes to
+        var withoutUserOrTs = postSlackEvent(eventCallback("Ev0NOUSER", mention.replace("\"user\":\"U0ALICE\",", "")
+                .replace("\"1700000010.000100\"", "7")));
+        assertJsonError(withoutUserOrTs, 400);
+        assertThat(Json.readObject(withoutUserOrTs.body()).path("message").asText())
+                .isEqualTo("event_callback app_mention needs event.user, the person it answers and whose permissions are checked; "
+                        + "event.ts, the message whose thread the answer goes to");
         // events the hub does not answer are taken as before, channel or not
         String[] ignored = {
             "{\"type\":\"reaction_added\",\"user\":\"U0ALICE\",\"reaction\":\"eyes\",\"event_ts\":\"1.1\","
