@@ -52,6 +52,8 @@ public class SlackClient {
     private static final java.util.Set<String> TRANSIENT_ERRORS = java.util.Set.of("ratelimited",
             "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org");
 
+    private static final int ANSWERED_URLS_KEPT = 1_024;
+
     private final SingletonSupplier<Slack> slack;
     private final String botToken;
     private final Clock clock;
@@ -59,6 +61,13 @@ public class SlackClient {
     private final Map<String, ChannelGate> channelGates = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> blockedUntilPerMethod = new ConcurrentHashMap<>();
     private final AtomicLong dryRunTs = new AtomicLong();
+    /** The response_urls posted to lately (the latest {@value #ANSWERED_URLS_KEPT}): a slow command's route may answer itself. */
+    private final Map<String, Boolean> answeredUrls = java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > ANSWERED_URLS_KEPT;
+        }
+    });
     private volatile RateLimitListener rateLimitListener = method -> {
     };
     private volatile OutboundMetrics metrics = OutboundMetrics.disabled();
@@ -195,6 +204,11 @@ public class SlackClient {
         postToUrl("response_url", responseUrl, Json.write(answer));
     }
 
+    /** True when a {@code response_url} was posted to through this client lately (among the last 1,024). */
+    public boolean hasAnswered(String responseUrl) {
+        return responseUrl != null && answeredUrls.containsKey(responseUrl);
+    }
+
     /**
      * POSTs a JSON payload to a {@code response_url} or an incoming webhook. These URLs are
      * credentials themselves, so they are never logged.
@@ -210,6 +224,7 @@ public class SlackClient {
             // without a bot token nothing leaves the process, response_url included; an incoming
             // webhook is a credential of its own and still used
             DryRun.log("slack", kind, "payload=" + jsonPayload);
+            answeredUrls.put(url, true);
             return;
         }
         for (int attempt = 0;; attempt++) {
@@ -225,6 +240,9 @@ public class SlackClient {
             int code = response.getCode();
             metrics.record("slack", kind, OutboundMetrics.outcomeOf(code), Duration.ofNanos(System.nanoTime() - start));
             if (code >= 200 && code < 300) {
+                if ("response_url".equals(kind)) {
+                    answeredUrls.put(url, true);
+                }
                 return;
             }
             if (code == 429) {

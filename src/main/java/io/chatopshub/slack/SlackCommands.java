@@ -35,9 +35,11 @@ public class SlackCommands {
     private static final Logger LOG = LoggerFactory.getLogger(SlackCommands.class);
 
     private final RouteDispatcher routes;
+    private final SlackClient slack;
 
-    SlackCommands(RouteDispatcher routes) {
+    SlackCommands(RouteDispatcher routes, SlackClient slack) {
         this.routes = routes;
+        this.slack = slack;
     }
 
     /** Sets the Slack* headers from the queued fields and the body to the command's text. */
@@ -66,8 +68,11 @@ public class SlackCommands {
             return ephemeral("I don't know the command `" + command + "`." + knownCommands());
         }
         Optional<Exchange> result;
+        String text = exchange.getIn().getHeader(SlackHeaders.TEXT, String.class);
+        String responseUrl = exchange.getIn().getHeader(SlackHeaders.RESPONSE_URL, String.class);
         try {
-            result = routes.callWithin(route.get(), exchange, ANSWER_WITHIN_MILLIS);
+            result = routes.callWithin(route.get(), exchange, ANSWER_WITHIN_MILLIS,
+                    (late, failure) -> answerLate(command, route.get().getRouteId(), text, responseUrl, late, failure));
         } catch (RuntimeException e) {
             if (brokerRefused(e)) {
                 // the command's work was not queued: 503, and the claim on the trigger_id is released
@@ -77,13 +82,41 @@ public class SlackCommands {
             return ephemeral("Sorry, `" + command + "` failed; the hub's log says why.");
         }
         if (result.isEmpty()) {
-            LOG.info("{} took longer than {} ms; it goes on and may answer through response_url", command,
+            LOG.info("{} took longer than {} ms; it goes on, and its answer goes to its response_url", command,
                     ANSWER_WITHIN_MILLIS);
             return ephemeral("Working on `" + command + "`…");
         }
-        Object body = result.get().getMessage().getBody();
-        String text = exchange.getIn().getHeader(SlackHeaders.TEXT, String.class);
-        return answer(body instanceof String s && s.equals(text) ? null : body);
+        return answer(answerBody(result.get(), text));
+    }
+
+    /** What the route's body says, or null when it left the command's text as it came. */
+    private static Object answerBody(Exchange result, String text) {
+        Object body = result.getMessage().getBody();
+        return body instanceof String s && s.equals(text) ? null : body;
+    }
+
+    /**
+     * A route that ended after its holding answer: its answer goes to the command's
+     * {@code response_url}, unless the route answered there itself; a route that failed is
+     * answered with the apology there, so the person who typed it is told.
+     */
+    private void answerLate(String command, String routeId, String text, String responseUrl, Exchange result,
+                            Throwable failure) {
+        String answer;
+        if (failure != null) {
+            LOG.warn("{} failed in route {} after its holding answer", command, routeId, failure);
+            answer = ephemeral("Sorry, `" + command + "` failed; the hub's log says why.");
+        } else if (slack.hasAnswered(responseUrl)) {
+            return;
+        } else {
+            answer = answer(answerBody(result, text));
+        }
+        try {
+            slack.postToUrl("response_url", responseUrl, answer);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the answer after the holding answer could not be sent to its response_url: {}", command,
+                    e.getMessage());
+        }
     }
 
     /** The answer to a slash command whose trigger_id was already seen. */

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -52,9 +53,11 @@ public class RouteDispatcher {
 
     /**
      * Calls the route, waiting at most {@code timeoutMillis}. Empty when it took longer; the route
-     * then goes on in the background.
+     * then goes on in the background, and {@code late} gets its outcome when it ends: the result
+     * exchange, or the failure (with a null exchange).
      */
-    public Optional<Exchange> callWithin(Route route, Exchange exchange, long timeoutMillis) {
+    public Optional<Exchange> callWithin(Route route, Exchange exchange, long timeoutMillis,
+                                         BiConsumer<Exchange, Throwable> late) {
         Exchange copy = exchange.copy();
         copy.setException(null);
         CompletableFuture<Exchange> future = producer.asyncSend(route.getEndpoint(), copy);
@@ -64,10 +67,14 @@ public class RouteDispatcher {
                 throw wrap(result.getException());
             }
             return Optional.of(result);
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            future.whenComplete((result, failure) -> {
+                Throwable failed = failure != null ? failure : result.getException();
+                late.accept(failed == null ? result : null, failed);
+            });
             return Optional.empty();
         } catch (ExecutionException e) {
             throw wrap(e.getCause());

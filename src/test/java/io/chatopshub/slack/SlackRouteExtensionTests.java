@@ -82,6 +82,33 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
                 postRequestedFor(urlPathEqualTo(path)).withRequestBody(equalToJson(
                         "{\"response_type\":\"ephemeral\",\"text\":\"Finished the job for <@U0ALICE>\"}"))));
+        // the route answered there itself: the hub does not send its body a second time
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> slackApi.verify(1, postRequestedFor(urlPathEqualTo(path))));
+    }
+
+    @Test
+    void aSlowCommandThatEndsWithItsAnswerHasItSentToResponseUrlByTheHub() throws Exception {
+        var fields = command("/slowanswer", "Q3", "C0OPS", "U0ALICE");
+
+        var answer = postSlackCommand(fields);
+        assertThat(Json.readObject(answer.body()).path("text").asText()).isEqualTo("Working on `/slowanswer`…");
+        String path = URI.create(fields.get("response_url")).getPath();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo(path)).withRequestBody(equalToJson(
+                        "{\"response_type\":\"ephemeral\",\"text\":\"Report Q3 is ready\"}"))));
+    }
+
+    @Test
+    void aSlowCommandThatFailsAfterItsHoldingAnswerIsApologisedForThroughResponseUrl() throws Exception {
+        var fields = command("/slowbroken", "now", "C0OPS", "U0ALICE");
+
+        var answer = postSlackCommand(fields);
+        assertThat(Json.readObject(answer.body()).path("text").asText()).isEqualTo("Working on `/slowbroken`…");
+        String path = URI.create(fields.get("response_url")).getPath();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo(path)).withRequestBody(equalToJson(
+                        "{\"response_type\":\"ephemeral\",\"text\":\"Sorry, `/slowbroken` failed; the hub's log says why.\"}"))));
     }
 
     @Test
@@ -106,7 +133,7 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
         var answer = postSlackCommand(command("/frobnicate", "now", "C0OPS", "U0ALICE"));
 
         assertThat(Json.readObject(answer.body()).path("text").asText()).isEqualTo(
-                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/test`.");
+                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/slowanswer`, `/slowbroken`, `/test`.");
     }
 
     @Test
@@ -170,7 +197,7 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
                                 + "• `@hub status` – says that the hub is up and how many routes it runs\n"
                                 + "• `@hub よろしく` – say hello\n"
                                 + "• send me a direct message and I echo it back, with its files and links\n"
-                                + "• slash commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/test`"))));
+                                + "• slash commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/slowanswer`, `/slowbroken`, `/test`"))));
     }
 
     private long exchangesOf(String routeId) throws Exception {
