@@ -3,6 +3,7 @@ package io.chatopshub.slack;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -12,8 +13,9 @@ import io.chatopshub.system.Json;
 
 /**
  * Tells the person behind a queued Slack event or button press that their work failed for good:
- * a mention in its thread, a button press ephemerally through its {@code response_url}. The
- * reference is the one the log line and the dead-letter entry carry.
+ * a mention in its thread, a button press ephemerally through its {@code response_url}; and the
+ * person behind work a command or mention route queued itself, from its {@code Slack*} headers.
+ * The reference is the one the log line and the dead-letter entry carry.
  */
 @Component
 @Order(0)
@@ -53,7 +55,34 @@ class SlackFailureNotice implements FailureNotice {
             slack.answerPrivately(responseUrl, text(user, what, reference));
             return true;
         }
-        return false;
+        return tellFromHeaders(exchange.getIn(), reference, what);
+    }
+
+    /**
+     * Work a person's command or mention put on a queue of its own (a route's {@code to: jms:queue:…}
+     * keeps the {@code Slack*} headers, the hub's own queues do not): the command's person through
+     * its {@code response_url}, the mention's in its thread.
+     */
+    private boolean tellFromHeaders(Message in, String reference, String what) {
+        String user = in.getHeader(SlackHeaders.USER_ID, String.class);
+        if (user == null || user.isBlank()) {
+            return false;
+        }
+        String responseUrl = in.getHeader(SlackHeaders.RESPONSE_URL, String.class);
+        if (responseUrl != null && !responseUrl.isBlank()) {
+            slack.answerPrivately(responseUrl, text(user, what, reference));
+            return true;
+        }
+        String channel = in.getHeader(SlackHeaders.CHANNEL_ID, String.class);
+        String thread = in.getHeader(SlackHeaders.THREAD_TS, String.class);
+        if (thread == null || thread.isBlank()) {
+            thread = in.getHeader(SlackHeaders.TS, String.class);
+        }
+        if (channel == null || channel.isBlank() || thread == null || thread.isBlank()) {
+            return false;
+        }
+        slack.postMessage(channel, thread, text(user, what, reference), null);
+        return true;
     }
 
     static String text(String user, String what, String reference) {

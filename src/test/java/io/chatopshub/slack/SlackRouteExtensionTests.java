@@ -2,6 +2,8 @@ package io.chatopshub.slack;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +114,28 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
     }
 
     @Test
+    void workACommandQueuedForAWorkerOfItsOwnThatFailsForGoodIsToldToThePersonThroughResponseUrl() throws Exception {
+        var fields = command("/later", "tonight", "C0OPS", "U0ALICE");
+
+        assertThat(Json.readObject(postSlackCommand(fields).body()).path("text").asText()).isEqualTo("Queued.");
+        String path = URI.create(fields.get("response_url")).getPath();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> slackApi.verify(1, postRequestedFor(urlPathEqualTo(path))
+                .withRequestBody(matchingJsonPath("$.text", matching("<@U0ALICE> sorry, that did not work: an internal error "
+                        + "in the hub \\(IllegalStateException\\)\\. Reference `DLQ-[0-9A-F]{8}`: .*")))
+                .withRequestBody(matchingJsonPath("$.response_type", equalTo("ephemeral")))));
+    }
+
+    @Test
+    void workAMentionQueuedForAWorkerOfItsOwnThatFailsForGoodIsToldInTheMentionsThread() throws Exception {
+        postSlackEvent(eventCallback("Ev0LATER1", mention("U0ALICE", "C0OPS", "1700000105.000100", "later tonight")));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/chat.postMessage")).withFormParam("channel", equalTo("C0OPS"))
+                        .withFormParam("thread_ts", equalTo("1700000105.000100"))
+                        .withFormParam("text", matching("<@U0ALICE> sorry, that did not work: .*DLQ-[0-9A-F]{8}.*"))));
+    }
+
+    @Test
     void aCommandRouteThatSetsNoAnswerIsAnsweredDoneRatherThanWithTheTextTyped() throws Exception {
         var answer = postSlackCommand(command("/noted", "restart the web tier", "C0OPS", "U0ALICE"));
 
@@ -133,7 +157,7 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
         var answer = postSlackCommand(command("/frobnicate", "now", "C0OPS", "U0ALICE"));
 
         assertThat(Json.readObject(answer.body()).path("text").asText()).isEqualTo(
-                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/slowanswer`, `/slowbroken`, `/test`.");
+                "I don't know the command `/frobnicate`. Known commands: `/blocks`, `/broken`, `/later`, `/noted`, `/runbook`, `/scale`, `/slow`, `/slowanswer`, `/slowbroken`, `/test`.");
     }
 
     @Test
@@ -192,12 +216,13 @@ class SlackRouteExtensionTests extends HubIntegrationTest {
                         .withFormParam("thread_ts", equalTo("1700000103.000100"))
                         .withFormParam("text", equalTo("Here is what I can do in this channel:\n"
                                 + "• `@hub dlq` – operators: list the dead-letter queue, `replay <id>` or `purge <id>` one entry\n"
+                                + "• `@hub later` – queues its work for a worker of its own\n"
                                 + "• `@hub ping` – answers pong with what followed the keyword\n"
                                 + "• `@hub quiet` – only logs; the body it was given stays as it was\n"
                                 + "• `@hub status` – says that the hub is up and how many routes it runs\n"
                                 + "• `@hub よろしく` – say hello\n"
                                 + "• send me a direct message and I echo it back, with its files and links\n"
-                                + "• slash commands: `/blocks`, `/broken`, `/noted`, `/runbook`, `/scale`, `/slow`, `/slowanswer`, `/slowbroken`, `/test`"))));
+                                + "• slash commands: `/blocks`, `/broken`, `/later`, `/noted`, `/runbook`, `/scale`, `/slow`, `/slowanswer`, `/slowbroken`, `/test`"))));
     }
 
     private long exchangesOf(String routeId) throws Exception {
