@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -129,6 +130,15 @@ class AlertCrashIT {
         senders.shutdown();
         assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         Set<String> acceptedBeforeKill = Set.copyOf(accepted);
+        // an issue whose creation the kill caught in flight is created all the same: the request the
+        // hub had written still reaches Backlog after the kill, and its delayed answer is journaled
+        // once served. Look only when the journal has taken no new creation, and has none being
+        // served, for ten times the stub's delay.
+        AtomicInteger creationsSeen = new AtomicInteger(-1);
+        await().atMost(Duration.ofSeconds(20)).during(Duration.ofMillis(500)).until(() -> {
+            int now = issueCreations().size();
+            return creationsSeen.getAndSet(now) == now && creationsBeingServed() == 0;
+        });
         int createdBeforeKill = createdIssues().size();
         assertThat(createdBeforeKill).as("issues created before the kill").isLessThan(acceptedBeforeKill.size());
 
@@ -182,22 +192,36 @@ class AlertCrashIT {
     /** Every issue Backlog created (201), by issue key. */
     private Map<String, Issue> createdIssues() {
         Map<String, Issue> created = new HashMap<>();
-        for (ServeEvent e : backlog.getAllServeEvents()) {
-            if (e.getRequest().getMethod().equals(RequestMethod.POST) && e.getRequest().getUrl().startsWith("/api/v2/issues?")
-                    && e.getResponse().getStatus() == 201) {
-                String description = AlertsHubTest.formOf(e.getRequest().getBodyAsString()).getOrDefault("description", "");
-                Matcher id = ALERT_ID.matcher(description);
-                String issueKey;
-                try {
-                    issueKey = Json.text(Json.readObject(e.getResponse().getBodyAsString()), "issueKey");
-                } catch (BadRequestException stillBeingServed) {
-                    // the journal can show a delayed answer before its body: it is read on the next look
-                    continue;
-                }
-                created.put(issueKey, new Issue(id.find() ? id.group(1) : "?", description));
+        for (ServeEvent e : issueCreations()) {
+            String issueKey = issueKeyOf(e);
+            if (issueKey == null) {
+                continue; // the journal can show a delayed answer before its body: it is read on the next look
             }
+            String description = AlertsHubTest.formOf(e.getRequest().getBodyAsString()).getOrDefault("description", "");
+            Matcher id = ALERT_ID.matcher(description);
+            created.put(issueKey, new Issue(id.find() ? id.group(1) : "?", description));
         }
         return created;
+    }
+
+    /** Issue creations in the journal whose delayed answer has not been served yet. */
+    private long creationsBeingServed() {
+        return issueCreations().stream().filter(e -> issueKeyOf(e) == null).count();
+    }
+
+    private List<ServeEvent> issueCreations() {
+        return backlog.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().equals(RequestMethod.POST)
+                        && e.getRequest().getUrl().startsWith("/api/v2/issues?") && e.getResponse().getStatus() == 201)
+                .toList();
+    }
+
+    private static String issueKeyOf(ServeEvent e) {
+        try {
+            return Json.text(Json.readObject(e.getResponse().getBodyAsString()), "issueKey");
+        } catch (BadRequestException stillBeingServed) {
+            return null;
+        }
     }
 
     private Map<String, List<String>> issueIdsByAlert() {
