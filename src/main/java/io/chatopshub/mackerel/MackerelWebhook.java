@@ -9,6 +9,7 @@ import io.chatopshub.alerts.AlertSource;
 import io.chatopshub.alerts.AlertStatus;
 import io.chatopshub.system.BadRequestException;
 import io.chatopshub.system.InvalidSignatureException;
+import io.chatopshub.system.Json;
 import io.chatopshub.system.Secrets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -188,7 +189,7 @@ public class MackerelWebhook {
     private static List<String> problems(String name, JsonNode node, List<String> times) {
         List<String> problems = new ArrayList<>();
         JsonNode id = node.get("id");
-        if (present(id) && !(id.isTextual() && !id.asText().isBlank())) {
+        if (present(id) && !Json.isText(id)) {
             problems.add(name + ".id must be a non-empty string");
         }
         JsonNode url = node.get("url");
@@ -196,7 +197,7 @@ public class MackerelWebhook {
             problems.add(name + ".url must be a string");
         }
         JsonNode status = node.get("status");
-        if (status == null || !status.isTextual() || status.asText().isBlank()) {
+        if (!Json.isText(status)) {
             problems.add(name + ".status must be a string (" + String.join(", ", ALERT_STATUSES) + ")");
         }
         for (String field : times) {

@@ -104,13 +104,13 @@ public class SlackInbound {
             if (SlackEvent.from(root).isAnswered()) {
                 JsonNode event = root.get("event");
                 List<String> missing = new ArrayList<>();
-                if (!isText(event.get("channel"))) {
+                if (!Json.isText(event.get("channel"))) {
                     missing.add("event.channel, the channel id its answer goes to");
                 }
-                if (!isText(event.get("user"))) {
+                if (!Json.isText(event.get("user"))) {
                     missing.add("event.user, the person it answers and whose permissions are checked");
                 }
-                if (!isText(event.get("ts"))) {
+                if (!Json.isText(event.get("ts"))) {
                     missing.add("event.ts, the message whose thread the answer goes to");
                 }
                 if (!missing.isEmpty()) {
@@ -122,10 +122,6 @@ public class SlackInbound {
                     Answer.EMPTY_200);
         }
         return Delivery.answerOnly(Answer.EMPTY_200);
-    }
-
-    private static boolean isText(JsonNode field) {
-        return field != null && field.isTextual() && !field.asText().isBlank();
     }
 
     /**

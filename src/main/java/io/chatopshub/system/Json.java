@@ -58,6 +58,11 @@ public final class Json {
         JsonNode tree() throws IOException;
     }
 
+    /** True when {@code value} is a JSON string with something other than whitespace in it. */
+    public static boolean isText(JsonNode value) {
+        return value != null && value.isTextual() && !value.asText().isBlank();
+    }
+
     /** The text of a field, or null when absent or not a string/number/boolean. */
     public static String text(JsonNode node, String... path) {
         JsonNode current = node;
