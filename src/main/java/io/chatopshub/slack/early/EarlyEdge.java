@@ -283,7 +283,7 @@ public final class EarlyEdge implements AutoCloseable {
 
     /** How many of its connections have a request read in part or whole and not yet answered. */
     long requestsUnderWay() {
-        return connections.stream().filter(channel -> Boolean.TRUE.equals(channel.attr(IN_EXCHANGE).get())).count();
+        return connections.stream().filter(EarlyEdge::inExchange).count();
     }
 
     /**
@@ -299,7 +299,7 @@ public final class EarlyEdge implements AutoCloseable {
         if (server != null) {
             server.close().syncUninterruptibly();
             // on the event loop, which reads every connection: one found idle here has no request read yet
-            loop.submit(() -> connections.stream().filter(channel -> !Boolean.TRUE.equals(channel.attr(IN_EXCHANGE).get()))
+            loop.submit(() -> connections.stream().filter(channel -> !inExchange(channel))
                     .toList().forEach(Channel::close)).syncUninterruptibly();
             connections.newCloseFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
@@ -582,6 +582,10 @@ public final class EarlyEdge implements AutoCloseable {
     private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf("chatops.early-edge.answered");
     /** From a request's first byte read until its answer is written: a connection the close must not cut. */
     private static final AttributeKey<Boolean> IN_EXCHANGE = AttributeKey.valueOf("chatops.early-edge.in-exchange");
+
+    private static boolean inExchange(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(IN_EXCHANGE).get());
+    }
     private static final AttributeKey<Boolean> CLOSE_AFTER_BODY = AttributeKey.valueOf("chatops.early-edge.close-after-body");
     /** How much of a refused body is read and dropped, and for how long, before its connection is closed anyway. */
     private static final long SWALLOW_LIMIT = 8L * 1024 * 1024;
