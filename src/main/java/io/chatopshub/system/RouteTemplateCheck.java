@@ -20,7 +20,8 @@ import io.chatopshub.system.inbound.InboundKind;
  * The parameters of the hub's own route templates ({@code inbound-edge} and {@code inbound-worker}
  * in routes/inbound/edge.camel.yaml), checked after the route files are
  * read and before any route starts. Without it an unknown kind answers 500 to every request, a
- * queue written as an endpoint URI creates a queue nobody consumes, and a consumer count that is
+ * queue written as an endpoint URI creates a queue nobody consumes, a queue outside {@code chatops.}
+ * works without the broker's back-off and full-disk refusal, and a consumer count that is
  * not a number fails Camel's start with a conversion trace; here each stops start-up with one line
  * naming the route, the parameter and what is expected ({@link ConfigurationFailureAnalyzer}).
  */
@@ -32,6 +33,9 @@ final class RouteTemplateCheck implements CamelContextConfiguration {
     static final String WORKER = "inbound-worker";
     /** A plain queue name: what follows {@code jms:queue:}, without a scheme, path or options. */
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** Where the broker's settings for the hub's queues apply ({@link BrokerConfiguration#QUEUES}). */
+    private static final String QUEUE_PREFIX = "chatops.";
 
     @Override
     public void beforeApplicationStart(CamelContext camel) {
@@ -117,6 +121,11 @@ final class RouteTemplateCheck implements CamelContextConfiguration {
         if (!QUEUE.matcher(queue).matches()) {
             throw mistake(camel, route, template, name, queue, "a queue name such as chatops.alerts (letters, digits, '.', '-' and '_'; "
                     + "no jms:queue: prefix, no options)");
+        }
+        if (!queue.startsWith(QUEUE_PREFIX)) {
+            throw mistake(camel, route, template, name, queue, "a queue under " + QUEUE_PREFIX + " such as " + QUEUE_PREFIX + queue
+                    + " (the broker's settings for the hub's queues, " + BrokerConfiguration.QUEUES
+                    + ": redelivery back-off, dead letters, refusal when the disk is full, apply to those only)");
         }
     }
 

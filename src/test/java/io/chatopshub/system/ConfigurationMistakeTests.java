@@ -198,6 +198,24 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void anInboundEndpointWhoseQueueIsOutsideTheHubsQueuesStopsStartup(CapturedOutput output) throws IOException {
+        Path file = routeFile("plain-queue.camel.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: inbound-edge
+                    routeId: extra-receive-webhook
+                    parameters:
+                      - {name: path, value: /hooks/extra}
+                      - {name: kind, value: mackerelInbound}
+                      - {name: queue, value: statuspage}
+                """);
+        assertThat(startupFailure(output, Map.of(), withRoutes(file)))
+                .isEqualTo(file + " line 3: templatedRoute extra-receive-webhook (inbound-edge) parameter 'queue' is "
+                        + "'statuspage': expected a queue under chatops. such as chatops.statuspage (the broker's settings for "
+                        + "the hub's queues, chatops.#: redelivery back-off, dead letters, refusal when the disk is full, apply "
+                        + "to those only)");
+    }
+
+    @Test
     void anInboundEndpointWithoutAQueueStopsStartup(CapturedOutput output) throws IOException {
         Path file = routeFile("no-queue.camel.yaml", """
                 - templatedRoute:
