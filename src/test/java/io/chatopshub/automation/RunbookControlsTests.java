@@ -146,6 +146,25 @@ class RunbookControlsTests extends HubIntegrationTest {
     }
 
     @Test
+    void aRunButtonOfARunbookWithoutParametersOpensAFormThatSaysWhereItRuns() throws Exception {
+        String trigger = System.nanoTime() + ".home-noparams";
+        String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0BOB\",\"team_id\":\"T0123456\"},"
+                + "\"team\":{\"id\":\"T0123456\"},\"api_app_id\":\"A0123\",\"trigger_id\":\"" + trigger + "\","
+                + "\"container\":{\"type\":\"view\",\"view_id\":\"V0HOME\"},"
+                + "\"actions\":[{\"action_id\":\"runbook-form.Rotate-Keys\",\"block_id\":\"home.runbooks\",\"type\":\"button\","
+                + "\"action_ts\":\"" + System.nanoTime() + ".1\"}]}";
+
+        assertThat(postSlackInteraction(payload).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/views.open")).withFormParam("trigger_id", equalTo(trigger))
+                        .withFormParam("view", containing("\"blocks\":[{\"type\":\"section\",\"text\":{\"type\":"
+                                + "\"mrkdwn\",\"text\":\"*Rotate-Keys* runs in \\u003c#" + AzureStubs.OPS + "\\u003e; someone "
+                                + "else who may run it must approve it first.\"},\"block_id\":\"runbook\"}]"))));
+        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
+    }
+
+    @Test
     void aFormWithAMissingValueIsAnsweredWithItsErrorsAndRunsNothing() throws Exception {
         assertFormAnsweredWithErrorsAndNothingRuns(submission(System.nanoTime() + ".bad", "prod", "", "4711"),
                 "{\"param.Version\":\"Version is required.\"}");
