@@ -80,6 +80,14 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void anAppTokenInPlaceOfTheBotTokenStopsStartupSayingWhichTokenGoesWhere(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_SLACK_BOT_TOKEN", "xapp-1-A0123-4567-secretpart")))
+                .isEqualTo("chatops.slack.bot-token is an app-level token (xapp-…): expected the Bot User OAuth Token "
+                        + "xoxb-… (the xapp- token goes in chatops.slack.app-token)");
+        assertThat(output.getAll()).doesNotContain("secretpart");
+    }
+
+    @Test
     void aDeployTargetListWithAGapIsRefused(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_GITLAB_DEPLOY_TARGETS_1_CHANNEL", "C0DEV",
                 "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT", "web", "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT_ID", "1234")))
