@@ -94,8 +94,10 @@ public class RunbookCommands {
 
     /**
      * A "Run…" button ({@code runbook-form.<name>}, e.g. in the Home tab) pressed: the form opens
-     * when the person may run the runbook. Outside a channel the run goes to the runbook's first
-     * channel, where its progress is posted. A refusal is told by direct message.
+     * when the person may run the runbook, also for a runbook without declared parameters (the
+     * Home tab offers the button for every runbook; that form only confirms where it runs).
+     * Outside a channel the run goes to the runbook's first channel, where its progress is posted.
+     * A refusal is told by direct message.
      */
     public void openForm(Exchange exchange) {
         Message in = exchange.getIn();
@@ -110,13 +112,12 @@ public class RunbookCommands {
             channel = runbook.get().channels().get(0);
         }
         RunbookPolicy.Decision decision = policy.check(name, channel, user, Map.of());
-        if (!decision.allowed() || !RunbookForms.hasForm(decision.runbook())) {
-            String reason = decision.allowed() ? "NO_FORM" : decision.reason().name();
+        if (!decision.allowed()) {
+            String reason = decision.reason().name();
             audit.record(AuditEntry.refused(RunbookRequest.fromTrigger(triggerId, name, null, team, channel, user,
                     clock.instant()), reason));
             LOG.info("form of runbook {} refused to {}: {}", name, user, reason);
-            slack.postMessage(user, null, decision.allowed() ? ":warning: " + Mrkdwn.code(name) + " has no form; run it "
-                    + "with `/runbook " + Mrkdwn.escape(name) + "`." : ":no_entry: " + decision.message(), null);
+            slack.postMessage(user, null, ":no_entry: " + decision.message(), null);
             return;
         }
         forms.open(decision.runbook(), channel, triggerId);

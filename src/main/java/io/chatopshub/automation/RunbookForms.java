@@ -70,9 +70,17 @@ public class RunbookForms implements InteractionScreen {
         this.secrets = secrets;
     }
 
-    /** Whether {@code runbook} is asked for with a form when named without parameters. */
+    /**
+     * Whether {@code runbook} is asked for with a form when named without parameters. A "Run…"
+     * button opens a form for any runbook: without declared parameters it only says where the run
+     * goes, and Run starts it as {@code /runbook <name>} would.
+     */
     static boolean hasForm(Runbook runbook) {
         return runbook != null && runbook.restrictsParameters() && !runbook.parameters().isEmpty();
+    }
+
+    private static List<Parameter> declared(Runbook runbook) {
+        return runbook.parameters() == null ? List.of() : runbook.parameters();
     }
 
     /** Opens the form of {@code runbook}, to run in {@code channelId}. */
@@ -91,7 +99,7 @@ public class RunbookForms implements InteractionScreen {
                 .text("*" + Mrkdwn.escape(runbook.name()) + "* runs in <#" + Mrkdwn.escape(channelId) + ">"
                         + (runbook.approval() ? "; someone else who may run it must approve it first." : "."))
                 .build()).build());
-        for (Parameter parameter : runbook.parameters()) {
+        for (Parameter parameter : declared(runbook)) {
             BlockElement element;
             if (!parameter.choices().isEmpty()) {
                 List<OptionObject> options = parameter.choices().stream().map(RunbookForms::option).toList();
@@ -124,7 +132,8 @@ public class RunbookForms implements InteractionScreen {
         JsonNode view = viewPayload.has("view") ? viewPayload.get("view") : viewPayload;
         Map<String, String> errors = new LinkedHashMap<>();
         Optional<Runbook> runbook = policy.find(metadata(view).runbook());
-        if (runbook.isEmpty() || !hasForm(runbook.get())) {
+        boolean hasInputs = view.path("state").path("values").size() > 0;
+        if (runbook.isEmpty() || (!hasForm(runbook.get()) && hasInputs)) {
             view.path("state").path("values").fieldNames().forEachRemaining(block ->
                     errors.put(block, "This runbook is no longer offered; close the form."));
             if (errors.isEmpty()) {
@@ -160,7 +169,7 @@ public class RunbookForms implements InteractionScreen {
         }
         Runbook runbook = policy.find(metadata(payload.get("view")).runbook()).orElseThrow();
         JsonNode values = payload.path("view").path("state").path("values");
-        for (Parameter parameter : runbook.parameters()) {
+        for (Parameter parameter : declared(runbook)) {
             JsonNode input = values.path(BLOCK_PREFIX + parameter.name()).path(ACTION);
             if (input instanceof ObjectNode field && field.hasNonNull("value") && secrets.isSecret(runbook, parameter.name())) {
                 String value = field.get("value").asText();

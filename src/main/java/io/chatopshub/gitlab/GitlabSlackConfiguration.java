@@ -43,8 +43,8 @@ class GitlabSlackConfiguration {
     }
 
     @Bean
-    ReleaseFreeze releaseFreeze(StateStore store, Clock clock) {
-        return new ReleaseFreeze(store, clock);
+    ReleaseFreeze releaseFreeze(StateStore store, Clock clock, DeployTargets targets) {
+        return new ReleaseFreeze(store, clock, targets.all().stream().map(GitlabProperties.DeployTarget::project).toList());
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.chatopshub.gitlab;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -18,7 +19,9 @@ import io.chatopshub.dedup.StateStore;
  * "Freeze deploys": while frozen, release mentions are answered with the reason and start no
  * pipeline. Kept in the shared state store, so freezing one instance freezes them all. People
  * allowed to release freeze from Slack ({@code @hub freeze <project|all> [reason]}), one project
- * or all of them; operators switch the freeze of all from Hawtio's JMX tab or any JMX client.
+ * or all of them; operators switch the freeze of all from Hawtio's JMX tab or any JMX client, where
+ * the freezes of single projects show too ({@code FrozenProjects}), so a console never says
+ * "not frozen" while a project's releases are refused.
  */
 @ManagedResource(objectName = "io.chatopshub:type=Releases", description = "Freeze and unfreeze releases from Slack")
 public class ReleaseFreeze {
@@ -32,10 +35,13 @@ public class ReleaseFreeze {
 
     private final StateStore store;
     private final Clock clock;
+    private final List<String> projects;
 
-    ReleaseFreeze(StateStore store, Clock clock) {
+    /** {@code projects}: the deploy targets' project names, whose own freezes JMX lists. */
+    ReleaseFreeze(StateStore store, Clock clock, List<String> projects) {
         this.store = store;
         this.clock = clock;
+        this.projects = projects.stream().map(p -> p.toLowerCase(java.util.Locale.ROOT)).distinct().toList();
     }
 
     @ManagedOperation(description = "Stops releases from Slack until unfreeze() is called")
@@ -52,14 +58,20 @@ public class ReleaseFreeze {
         LOG.warn("releases unfrozen");
     }
 
-    @ManagedAttribute(description = "True while releases are frozen")
+    @ManagedAttribute(description = "True while all releases are frozen (FrozenProjects lists single projects)")
     public boolean isFrozen() {
         return reason().isPresent();
     }
 
-    @ManagedAttribute(description = "Since when and why releases are frozen, empty when they are not")
+    @ManagedAttribute(description = "Since when and why all releases are frozen, empty when they are not")
     public String getFreeze() {
         return store.get(KEY).orElse("");
+    }
+
+    @ManagedAttribute(description = "Projects frozen on their own (@hub freeze <project>): project, since when and why")
+    public List<String> getFrozenProjects() {
+        return projects.stream().flatMap(project -> store.get(projectKey(project)).map(v -> project + " " + v).stream())
+                .toList();
     }
 
     /** Why releases are frozen, when they are. */

@@ -23,6 +23,14 @@ public record SlackProperties(
         String alertChannel,
         String webhookUrl) {
 
+    public SlackProperties {
+        // the two tokens of a Socket Mode app are easily swapped; with an app-level token every Web API call fails
+        if (botToken != null && botToken.strip().startsWith("xapp-")) {
+            throw new IllegalArgumentException("chatops.slack.bot-token is an app-level token (xapp-…): expected the "
+                    + "Bot User OAuth Token xoxb-… (the xapp- token goes in chatops.slack.app-token)");
+        }
+    }
+
     public boolean hasSigningSecret() {
         return signingSecret != null && !signingSecret.isBlank();
     }

@@ -1,18 +1,28 @@
 package io.chatopshub.system;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.convert.ConversionFailedException;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
@@ -25,15 +35,36 @@ import org.springframework.validation.ObjectError;
 public class ConfigurationFailureAnalyzer implements FailureAnalyzer {
 
     static final String ACTION = "Fix this setting and start the hub again (README.md, \"Troubleshooting\").";
+    /** A value that is only a reference to another key, as application.yaml writes some Camel and Spring keys. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}]+)(?::[^}]*)?}");
+
+    private final Environment environment;
+
+    /**
+     * Spring Boot passes the application's environment when there is one; it is read only to
+     * follow a placeholder back to the key the operator set.
+     */
+    public ConfigurationFailureAnalyzer(Environment environment) {
+        this.environment = environment;
+    }
 
     @Override
     public FailureAnalysis analyze(Throwable failure) {
-        String line = describe(failure);
+        String line = describe(failure, environment);
         return line == null ? null : new FailureAnalysis(line, ACTION, failure);
     }
 
     /** The one-line description, or null when the failure is not a configuration mistake. */
     static String describe(Throwable failure) {
+        return describe(failure, null);
+    }
+
+    /**
+     * The one-line description, or null when the failure is not a configuration mistake; with an
+     * environment, a key whose value is a placeholder is reported as the key it refers to, with
+     * that key's value and where it was set.
+     */
+    static String describe(Throwable failure, Environment environment) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof InvalidConfigurationException invalid) {
                 return invalid.getMessage();
@@ -41,12 +72,12 @@ public class ConfigurationFailureAnalyzer implements FailureAnalyzer {
         }
         BindException bind = find(failure, BindException.class);
         if (bind != null) {
-            return bindError(bind);
+            return bindError(bind, environment);
         }
         return null;
     }
 
-    private static String bindError(BindException bind) {
+    private static String bindError(BindException bind, Environment environment) {
         String key = bind.getName().toString();
         BindValidationException validation = find(bind, BindValidationException.class);
         if (validation != null && !validation.getValidationErrors().getAllErrors().isEmpty()) {
@@ -68,11 +99,13 @@ public class ConfigurationFailureAnalyzer implements FailureAnalyzer {
             Class<?> type = conversion.getTargetType().getType();
             Object value = bind.getProperty() == null ? conversion.getValue() : bind.getProperty().getValue();
             String origin = bind.getProperty() == null ? "" : originOf(bind.getProperty().getOrigin());
-            String expected = type.isEnum()
-                    ? "one of " + Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
-                            .collect(Collectors.joining(", "))
-                    : "a " + type.getSimpleName();
-            return key + valueOf(key, value) + origin + ": expected " + expected;
+            ConfigurationProperty referred = referredTo(value, environment);
+            if (referred != null) {
+                key = referred.getName().toString();
+                value = referred.getValue();
+                origin = originOf(referred.getOrigin());
+            }
+            return key + valueOf(key, value) + origin + ": expected " + expected(type);
         }
         Throwable root = bind;
         while (root.getCause() != null) {
@@ -80,6 +113,49 @@ public class ConfigurationFailureAnalyzer implements FailureAnalyzer {
         }
         if (key.startsWith("chatops")) {
             return key + ": " + Secrets.mask(String.valueOf(root.getMessage()));
+        }
+        return null;
+    }
+
+    /** How a value of {@code type} is written, in the words of the configuration file. */
+    private static String expected(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", "));
+        }
+        if (type == Duration.class) {
+            return "a duration such as 500ms, 30s, 5m or 24h";
+        }
+        if (type == DataSize.class) {
+            return "a size such as 512KB or 1MB";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    /**
+     * The property a placeholder value such as {@code ${chatops.routes.reload:false}} refers to,
+     * when it is set: the operator set that key, not the one the placeholder fills.
+     */
+    private static ConfigurationProperty referredTo(Object value, Environment environment) {
+        if (!(environment instanceof ConfigurableEnvironment) || !(value instanceof String text)) {
+            return null;
+        }
+        Matcher placeholder = PLACEHOLDER.matcher(text.strip());
+        if (!placeholder.matches() || !ConfigurationPropertyName.isValid(placeholder.group(1))) {
+            return null;
+        }
+        ConfigurationPropertyName name = ConfigurationPropertyName.of(placeholder.group(1));
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            ConfigurationProperty property = source.getConfigurationProperty(name);
+            if (property != null) {
+                return property;
+            }
         }
         return null;
     }

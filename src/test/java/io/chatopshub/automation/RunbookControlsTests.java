@@ -131,18 +131,27 @@ class RunbookControlsTests extends HubIntegrationTest {
     @Test
     void aRunButtonOpensTheFormForTheRunbookItNames() throws Exception {
         String trigger = System.nanoTime() + ".home";
-        String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ALICE\",\"team_id\":\"T0123456\"},"
-                + "\"team\":{\"id\":\"T0123456\"},\"api_app_id\":\"A0123\",\"trigger_id\":\"" + trigger + "\","
-                + "\"container\":{\"type\":\"view\",\"view_id\":\"V0HOME\"},"
-                + "\"actions\":[{\"action_id\":\"runbook-form.Deploy-App\",\"block_id\":\"home.runbooks\",\"type\":\"button\","
-                + "\"action_ts\":\"" + System.nanoTime() + ".1\"}]}";
 
-        assertThat(postSlackInteraction(payload).statusCode()).isEqualTo(200);
+        assertThat(postSlackInteraction(homeRunPress("U0ALICE", "Deploy-App", trigger)).statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/views.open")).withFormParam("trigger_id", equalTo(trigger))
                         .withFormParam("view", containing("\"private_metadata\":\"{\\\"runbook\\\":\\\"Deploy-App\\\","
                                 + "\\\"channel\\\":\\\"C0123456\\\"}\""))));
+    }
+
+    @Test
+    void aRunButtonOfARunbookWithoutParametersOpensAFormThatSaysWhereItRuns() throws Exception {
+        String trigger = System.nanoTime() + ".home-noparams";
+
+        assertThat(postSlackInteraction(homeRunPress("U0BOB", "Rotate-Keys", trigger)).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> slackApi.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/views.open")).withFormParam("trigger_id", equalTo(trigger))
+                        .withFormParam("view", containing("\"blocks\":[{\"type\":\"section\",\"text\":{\"type\":"
+                                + "\"mrkdwn\",\"text\":\"*Rotate-Keys* runs in \\u003c#" + AzureStubs.OPS + "\\u003e; someone "
+                                + "else who may run it must approve it first.\"},\"block_id\":\"runbook\"}]"))));
+        slackApi.verify(0, postRequestedFor(urlPathEqualTo("/api/chat.postMessage")));
     }
 
     @Test
@@ -400,6 +409,15 @@ class RunbookControlsTests extends HubIntegrationTest {
                 + "\"response_url\":\"" + slackApi.baseUrl() + "/response/" + java.util.UUID.randomUUID() + "\","
                 + "\"actions\":[{\"action_id\":\"" + actionId + "\",\"block_id\":\"runbook.approval\",\"value\":\""
                 + requestId + "\",\"type\":\"button\",\"action_ts\":\"1700000006.1\"}]}";
+    }
+
+    /** A press of the Home tab's "Run…" button of {@code runbook} by {@code user}. */
+    private static String homeRunPress(String user, String runbook, String trigger) {
+        return "{\"type\":\"block_actions\",\"user\":{\"id\":\"" + user + "\",\"team_id\":\"T0123456\"},"
+                + "\"team\":{\"id\":\"T0123456\"},\"api_app_id\":\"A0123\",\"trigger_id\":\"" + trigger + "\","
+                + "\"container\":{\"type\":\"view\",\"view_id\":\"V0HOME\"},"
+                + "\"actions\":[{\"action_id\":\"runbook-form." + runbook + "\",\"block_id\":\"home.runbooks\","
+                + "\"type\":\"button\",\"action_ts\":\"" + System.nanoTime() + ".1\"}]}";
     }
 
     private void awaitOutputPosted() {

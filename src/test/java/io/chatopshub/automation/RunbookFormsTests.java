@@ -111,6 +111,27 @@ class RunbookFormsTests {
     }
 
     @Test
+    void aRunbookWithoutDeclaredParametersGetsAFormThatOnlySaysWhereItRunsAndRunsWhenSubmitted() {
+        JsonNode view = Json.readObject(com.slack.api.util.json.GsonFactory.createSnakeCase()
+                .toJson(forms.view(properties.runbooks().get(1), "C-OPS")));
+        assertThat(view.path("blocks")).hasSize(1);
+        assertThat(view.path("blocks").get(0).path("text").path("text").asText()).isEqualTo("*Clear-Cache* runs in <#C-OPS>.");
+
+        var submitted = Json.readObject("{\"type\":\"view_submission\",\"user\":{\"id\":\"U0ALICE\"},"
+                + "\"view\":{\"callback_id\":\"runbook-form\",\"private_metadata\":"
+                + Json.write("{\"runbook\":\"Clear-Cache\",\"channel\":\"C-OPS\"}") + ",\"state\":{\"values\":{}}}}");
+        assertThat(forms.validate(submitted)).isEmpty();
+        assertThat(forms.screen(submitted)).isEmpty();
+        assertThat(RunbookForms.values(submitted.get("view"))).isEmpty();
+    }
+
+    @Test
+    void aFormWithInputsForARunbookThatNoLongerDeclaresParametersIsRefused() {
+        assertThat(forms.validate(Json.readObject(submission("Clear-Cache", "prod", "1", null))).values())
+                .hasSize(3).containsOnly("This runbook is no longer offered; close the form.");
+    }
+
+    @Test
     void theViewSaysWhereItRunsAndHintsAtSecrets() {
         JsonNode view = Json.readObject(com.slack.api.util.json.GsonFactory.createSnakeCase()
                 .toJson(forms.view(properties.runbooks().get(0), "C-OPS")));

@@ -68,10 +68,13 @@ class ReleaseFreezeFromSlackTests extends GitlabHubTest {
         String refusedFreeze = say("U0MALLORY", "freeze all",
                 "<@U0MALLORY> may not freeze all releases: only people allowed to release from this channel may.");
         assertThat(freeze.isFrozen()).isFalse();
+        assertThat(freeze.getFrozenProjects()).singleElement().satisfies(line ->
+                assertThat(line).startsWith("web ").endsWith(" deploy window closed <!channel>"));
         gitlabApi.verify(0, postRequestedFor(urlEqualTo(trigger("2005"))));
 
         String lifted = say("U0ALICE", "unfreeze web", "Releases of web may go ahead again (freeze lifted by <@U0ALICE>).");
         say("U0ALICE", "unfreeze web", "web is not frozen.");
+        assertThat(freeze.getFrozenProjects()).isEmpty();
         say("U0ALICE", "release web", "Pipeline #2005001 started for web on main: "
                 + "https://gitlab.example.com/ops/web/-/pipelines/2005001");
 

@@ -121,6 +121,27 @@ class OperationsTests extends OperatorTest {
     }
 
     @Test
+    void workTheBrokerDeliversAgainIsLoggedInOneLineWithoutAStackTrace(CapturedOutput output) throws Exception {
+        slackApi.stubFor(WireMock.post(urlPathEqualTo("/api/chat.postMessage")).inScenario("down for a while")
+                .whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(503)));
+        slackApi.stubFor(WireMock.post(urlPathEqualTo("/api/chat.postMessage")).inScenario("down for a while")
+                .whenScenarioStateIs("up").willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":true,\"channel\":\"D0OPS4\",\"ts\":\"1.4\"}")));
+
+        postSlackEvent(eventCallback("Ev0OPS4", directMessage("D0OPS4", "1700000104.000100")));
+
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
+                "WARN .* delivery route=slack-handle-events delivery_id=slack:event:Ev0OPS4 outcome=rolled-back "
+                        + "latency_ms=\\d+ attempt=1 failure=TransientFailureException: Slack chat.postMessage answered "
+                        + "HTTP 503"));
+        slackApi.setScenarioState("down for a while", "up");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(output.getOut()).containsPattern(
+                "delivery route=slack-handle-events delivery_id=slack:event:Ev0OPS4 outcome=done latency_ms=\\d+ attempt=2"));
+        // the broker's retry is the hub's ordinary way to retry: its own line says it, with no trace of the listener
+        assertThat(output.getOut()).doesNotContain("\tat org.apache.camel.component.jms.EndpointMessageListener");
+    }
+
+    @Test
     void workThatFailsForGoodIsLoggedAsDeadLetteredAndCountedInTheDepthGauge(CapturedOutput output) throws Exception {
         deadLetters.purge();
         slackApi.stubFor(WireMock.post(urlPathEqualTo("/api/chat.postMessage")).willReturn(aResponse()

@@ -65,6 +65,29 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aValueOfTheWrongTypeSaysHowToWriteIt(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_DEDUP_TTL", "forever")))
+                .isEqualTo("chatops.dedup.ttl is 'forever' (from CHATOPS_DEDUP_TTL): expected a duration such as 500ms, 30s, 5m or 24h");
+        assertThat(startupFailure(output, Map.of("CHATOPS_HTTP_MAX_BODY_SIZE", "big")))
+                .isEqualTo("chatops.http.max-body-size is 'big' (from CHATOPS_HTTP_MAX_BODY_SIZE): expected a size such as 512KB or 1MB");
+    }
+
+    @Test
+    void aSettingThatApplicationYamlPassesOnNamesTheVariableTheOperatorSet(CapturedOutput output) {
+        // application.yaml: camel.main.routes-reload-enabled: ${chatops.routes.reload:false}
+        assertThat(startupFailure(output, Map.of("CHATOPS_ROUTES_RELOAD", "yes-please")))
+                .isEqualTo("chatops.routes.reload is 'yes-please' (from CHATOPS_ROUTES_RELOAD): expected true or false");
+    }
+
+    @Test
+    void anAppTokenInPlaceOfTheBotTokenStopsStartupSayingWhichTokenGoesWhere(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_SLACK_BOT_TOKEN", "xapp-1-A0123-4567-secretpart")))
+                .isEqualTo("chatops.slack.bot-token is an app-level token (xapp-…): expected the Bot User OAuth Token "
+                        + "xoxb-… (the xapp- token goes in chatops.slack.app-token)");
+        assertThat(output.getAll()).doesNotContain("secretpart");
+    }
+
+    @Test
     void aDeployTargetListWithAGapIsRefused(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_GITLAB_DEPLOY_TARGETS_1_CHANNEL", "C0DEV",
                 "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT", "web", "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT_ID", "1234")))

@@ -83,6 +83,19 @@ class EdgeConfiguration {
                 });
     }
 
+    /**
+     * A worker that fails throws, so the broker delivers the message again; the hub's own line says
+     * so ({@code io.chatopshub.Delivery}: {@code outcome=rolled-back}, the attempt and the failure).
+     * The listener's report of the same throw keeps its one line, without a 50-line stack trace on
+     * every delivery the broker makes again.
+     */
+    @Bean
+    ComponentCustomizer consumersReportRollbacksInOneLine() {
+        return ComponentCustomizer.builder(JmsComponent.class)
+                .withCondition((name, component) -> "jms".equals(name))
+                .build(jms -> jms.getConfiguration().setErrorHandlerLogStackTrace(false));
+    }
+
     /** The Camel component the edge's route sends with ({@code edge-jms:queue:...}). */
     @Bean("edge-jms")
     JmsComponent edgeJms(EdgeConnection connection) {
