@@ -103,6 +103,25 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aSendTimeoutWithoutUnitIsRefusedNotTakenAsMilliseconds(CapturedOutput output) {
+        // "5" is 5 ms: every durable write would time out and every webhook be answered 503
+        assertThat(startupFailure(output, Map.of("CHATOPS_BROKER_SEND_TIMEOUT", "5")))
+                .startsWith("chatops.broker.send-timeout is 'PT0.005S': must be");
+    }
+
+    @Test
+    void aDiskUsageOverAHundredPercentIsRefused(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_BROKER_MAX_DISK_USAGE", "150")))
+                .startsWith("chatops.broker.max-disk-usage is '150': must be less than or equal to 100");
+    }
+
+    @Test
+    void aBodyTimeoutOfZeroIsRefused(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_HTTP_BODY_TIMEOUT", "0")))
+                .startsWith("chatops.http.body-timeout is 'PT0S': must be");
+    }
+
+    @Test
     void aMalformedDeployTargetNamesTheKey(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of(), "chatops.gitlab.deploy-targets[0].channel=general",
                 "chatops.gitlab.deploy-targets[0].project=web", "chatops.gitlab.deploy-targets[0].project-id=1234"))
