@@ -2,6 +2,7 @@ package io.chatopshub.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,6 +120,24 @@ class ConfigurationMistakeTests {
     void aBodyTimeoutOfZeroIsRefused(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_HTTP_BODY_TIMEOUT", "0")))
                 .startsWith("chatops.http.body-timeout is 'PT0S': must be");
+    }
+
+    @Test
+    void theDynamodbStoreWithoutARegionNamesTheKey(CapturedOutput output) throws IOException {
+        assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null,
+                "no AWS region in the environment");
+        // nowhere else for the AWS SDK to find a region: no profile file, no instance metadata
+        Path noFile = Files.createTempDirectory(Path.of("target"), "no-aws-").resolve("config");
+        Map<String, String> sdk = Map.of("aws.configFile", noFile.toString(), "aws.sharedCredentialsFile", noFile.toString(),
+                "aws.disableEc2Metadata", "true");
+        sdk.forEach(System::setProperty);
+        try {
+            assertThat(startupFailure(output, Map.of("CHATOPS_DEDUP_STORE", "dynamodb")))
+                    .isEqualTo("chatops.dedup.store=dynamodb needs an AWS region: set chatops.aws.region "
+                            + "(CHATOPS_AWS_REGION) or AWS_REGION");
+        } finally {
+            sdk.keySet().forEach(System::clearProperty);
+        }
     }
 
     @Test
