@@ -1,5 +1,6 @@
 package io.chatopshub.cloudwatch;
 
+import io.chatopshub.alerts.AlertFailures;
 import io.chatopshub.system.IntegrationStatus;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,6 +20,12 @@ class CloudwatchConfiguration {
     @Bean
     CloudwatchInbound cloudwatchInbound(SnsMessageVerifier snsMessageVerifier) {
         return new CloudwatchInbound(snsMessageVerifier);
+    }
+
+    /** A subscription that could not be confirmed is told in the ops channel, like an alert that could not be delivered. */
+    @Bean
+    SubscriptionFailures snsSubscriptionFailures(AlertFailures alertFailures) {
+        return new SubscriptionFailures(alertFailures);
     }
 
     @Bean

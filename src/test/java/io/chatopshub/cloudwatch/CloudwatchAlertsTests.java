@@ -231,6 +231,31 @@ class CloudwatchAlertsTests extends AlertsHubTest {
     }
 
     @Test
+    void aSubscriptionSnsRefusesToConfirmIsToldOnceInTheOpsChannel() throws Exception {
+        String token = "0a1b2c3d4e5f60718293a4b5c6d7e8f900000403";
+        snsApi.stubFor(get(urlPathEqualTo("/")).withQueryParam("Action", equalTo("ConfirmSubscription"))
+                .withQueryParam("Token", equalTo(token)).atPriority(1)
+                .willReturn(aResponse().withStatus(403).withBody("<ErrorResponse><Error><Code>AuthorizationError</Code>"
+                        + "</Error></ErrorResponse>")));
+
+        var confirmation = signer.signed(confirmation("165545c9-0000-4000-8000-000000000403", token), "2", certUrl());
+        assertThat(postSns(confirmation, Map.of()).statusCode()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> opsMessages().size() == 1);
+        String text = opsMessages().get(0).get("text");
+        assertThat(text).startsWith(":no_entry: The SNS subscription to `" + TOPIC + "` could not be confirmed: SNS sends"
+                        + " this topic's CloudWatch alarms nowhere until it is.\n*Why:* ")
+                .contains("HTTP 403").contains("*Dead-letter id:* `DLQ-");
+        awaitHubSettled();
+        assertThat(opsMessages()).hasSize(1);
+        snsApi.verify(1, getRequestedFor(urlPathEqualTo("/")).withQueryParam("Token", equalTo(token)));
+    }
+
+    private static List<Map<String, String>> opsMessages() {
+        return slack("chat.postMessage", f -> f.getOrDefault("text", "").startsWith(":no_entry: The SNS subscription"));
+    }
+
+    @Test
     void forgedWrongTopicBadCertificateUrlAndRawDeliveriesAreRefusedAndNothingIsSent() throws Exception {
         var forged = notification("0f6c7c1e-0000-4000-8000-00000000000f", "alarm-alarm.json", "forged");
         forged.put("SignatureVersion", "2");
