@@ -124,17 +124,29 @@ class ConfigurationMistakeTests {
 
     @Test
     void theDynamodbStoreWithoutARegionNamesTheKey(CapturedOutput output) throws IOException {
+        String line = withoutAnAwsRegion(() -> startupFailure(output, Map.of("CHATOPS_DEDUP_STORE", "dynamodb")));
+        assertThat(line).isEqualTo("chatops.dedup.store=dynamodb needs an AWS region: set chatops.aws.region "
+                + "(CHATOPS_AWS_REGION) or AWS_REGION");
+    }
+
+    @Test
+    void aSecretsManagerImportWithoutARegionNamesTheKey(CapturedOutput output) throws IOException {
+        String line = withoutAnAwsRegion(() -> startupFailure(output, Map.of(),
+                "spring.config.import=optional:aws-secretsmanager:chatops/hub"));
+        assertThat(line).isEqualTo("spring.cloud.aws.region.static (AWS_REGION) is not set: the aws-secretsmanager: "
+                + "import of spring.config.import needs the AWS region of the secret");
+    }
+
+    /** Runs {@code start} where the AWS SDK finds no region: none in the environment, no profile file, no instance metadata. */
+    private static String withoutAnAwsRegion(java.util.function.Supplier<String> start) throws IOException {
         assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null,
                 "no AWS region in the environment");
-        // nowhere else for the AWS SDK to find a region: no profile file, no instance metadata
         Path noFile = Files.createTempDirectory(Path.of("target"), "no-aws-").resolve("config");
         Map<String, String> sdk = Map.of("aws.configFile", noFile.toString(), "aws.sharedCredentialsFile", noFile.toString(),
                 "aws.disableEc2Metadata", "true");
         sdk.forEach(System::setProperty);
         try {
-            assertThat(startupFailure(output, Map.of("CHATOPS_DEDUP_STORE", "dynamodb")))
-                    .isEqualTo("chatops.dedup.store=dynamodb needs an AWS region: set chatops.aws.region "
-                            + "(CHATOPS_AWS_REGION) or AWS_REGION");
+            return start.get();
         } finally {
             sdk.keySet().forEach(System::clearProperty);
         }
