@@ -81,6 +81,8 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
         Binder binder = Binder.get(environment);
         checkSlack(binder);
         binder.bind("chatops.dedup.store", DedupProperties.Store.class);
+        // read by logback-spring.xml, which cannot refuse a value: a word that is not a boolean would leave JSON off
+        binder.bind("chatops.logging.json", Boolean.class);
         checkListsHaveNoGaps(environment);
         checkRoutes(binder);
     }

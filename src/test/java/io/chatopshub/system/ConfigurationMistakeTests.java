@@ -66,6 +66,12 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aJsonLoggingSwitchThatIsNotABooleanNamesTheKey(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_LOGGING_JSON", "ecs")))
+                .isEqualTo("chatops.logging.json is 'ecs' (from CHATOPS_LOGGING_JSON): expected a Boolean");
+    }
+
+    @Test
     void aDeployTargetListWithAGapIsRefused(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_GITLAB_DEPLOY_TARGETS_1_CHANNEL", "C0DEV",
                 "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT", "web", "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT_ID", "1234")))
