@@ -27,6 +27,9 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** SNS deliveries of CloudWatch alarms through the HTTP endpoint, signed like SNS signs them. */
@@ -253,6 +256,25 @@ class CloudwatchAlertsTests extends AlertsHubTest {
 
     private static List<Map<String, String>> opsMessages() {
         return slack("chat.postMessage", f -> f.getOrDefault("text", "").startsWith(":no_entry: The SNS subscription"));
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aCertificateHostThatDoesNotAnswerIsA503WithOneWarningLine(CapturedOutput output) throws Exception {
+        String path = "/SimpleNotificationService-0000000000000000000000000000503.pem";
+        snsApi.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withStatus(503)));
+        var alarm = signer.signed(notification("0f6c7c1e-0000-4000-8000-000000000503", "alarm-alarm.json", "cert-503"), "2",
+                snsApi.baseUrl() + path);
+
+        var answer = postSns(alarm, Map.of());
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body()).contains("\"error\":\"unavailable\"");
+        List<String> lines = output.getAll().lines().dropWhile(l -> !l.contains("could not accept delivery")).toList();
+        assertThat(lines).as("the line about the refused delivery").isNotEmpty();
+        assertThat(lines.get(0)).contains(" WARN ", "route cloudwatch-receive-sns", "SNS signing certificate",
+                "answered HTTP 503");
+        assertThat(lines.get(1)).as("no stack trace after it").doesNotStartWith("\t").doesNotStartWith("io.chatopshub");
     }
 
     @Test
