@@ -72,6 +72,13 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aDataDirThatIsAFileNamesTheKey(CapturedOutput output) throws IOException {
+        Path file = Files.createTempFile(Path.of("target"), "data-dir-", ".txt");
+        assertThat(startupFailure(output, Map.of(), "chatops.data-dir=" + file))
+                .isEqualTo("chatops.data-dir is '" + file + "': expected a directory, not a file");
+    }
+
+    @Test
     void aDeployTargetListWithAGapIsRefused(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_GITLAB_DEPLOY_TARGETS_1_CHANNEL", "C0DEV",
                 "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT", "web", "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT_ID", "1234")))
