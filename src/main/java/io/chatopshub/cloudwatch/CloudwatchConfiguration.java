@@ -3,6 +3,7 @@ package io.chatopshub.cloudwatch;
 import io.chatopshub.alerts.AlertFailures;
 import io.chatopshub.system.IntegrationStatus;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +25,7 @@ class CloudwatchConfiguration {
 
     /** A subscription that could not be confirmed is told in the ops channel, like an alert that could not be delivered. */
     @Bean
-    SubscriptionFailures snsSubscriptionFailures(AlertFailures alertFailures) {
+    SubscriptionFailures snsSubscriptionFailures(ObjectProvider<AlertFailures> alertFailures) {
         return new SubscriptionFailures(alertFailures);
     }
 

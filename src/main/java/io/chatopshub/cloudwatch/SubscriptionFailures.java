@@ -9,6 +9,7 @@ import io.chatopshub.slack.Mrkdwn;
 import io.chatopshub.system.FailureNotice;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Tells the ops channel when an SNS subscription could not be confirmed for good (SNS refused the
@@ -20,15 +21,16 @@ class SubscriptionFailures implements FailureNotice {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final AlertFailures ops;
+    private final ObjectProvider<AlertFailures> ops;
 
-    SubscriptionFailures(AlertFailures ops) {
+    SubscriptionFailures(ObjectProvider<AlertFailures> ops) {
         this.ops = ops;
     }
 
     @Override
     public boolean tell(Exchange exchange, String deadLetterId, String reason) {
-        if (!(exchange.getFromEndpoint() instanceof JmsEndpoint endpoint)
+        AlertFailures ops = this.ops.getIfAvailable();
+        if (ops == null || !(exchange.getFromEndpoint() instanceof JmsEndpoint endpoint)
                 || !CloudwatchInbound.SUBSCRIPTIONS.equals(endpoint.getDestinationName())) {
             return false;
         }

@@ -274,7 +274,9 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         assertThat(lines).as("the line about the refused delivery").isNotEmpty();
         assertThat(lines.get(0)).contains(" WARN ", "route cloudwatch-receive-sns", "SNS signing certificate",
                 "answered HTTP 503");
-        assertThat(lines.get(1)).as("no stack trace after it").doesNotStartWith("\t").doesNotStartWith("io.chatopshub");
+        // a stack trace is written with its line, in the same event
+        assertThat(lines.stream().skip(1).findFirst().orElse("")).as("no stack trace after it")
+                .doesNotStartWith("\t").doesNotStartWith("io.chatopshub");
     }
 
     @Test
