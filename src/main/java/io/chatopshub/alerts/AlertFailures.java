@@ -57,10 +57,18 @@ public class AlertFailures implements FailureNotice {
      */
     void tell(String routeId, Alert alert, String channel, String deadLetterId, String reason) {
         String where = pipelines.destination(routeId, backlogProject, alertChannel == null ? "(none)" : alertChannel);
-        String text = message(alert, channel, where, pipelines.name(routeId), deadLetterId, reason);
+        tellOps(message(alert, channel, where, pipelines.name(routeId), deadLetterId, reason), "alert delivery", deadLetterId);
+    }
+
+    /**
+     * Posts {@code text} (mrkdwn) to the ops channel, or the alert channel when none is set, about
+     * {@code what} that failed; a failure to post is logged in one line.
+     */
+    public void tellOps(String text, String what, String deadLetterId) {
         String target = opsChannel != null ? opsChannel : alertChannel;
         if (target == null && sender.mode() == AlertSender.Mode.WEB_API) {
-            LOG.warn("Alert delivery failure not told: neither chatops.slack.ops-channel nor chatops.slack.alert-channel is set");
+            LOG.warn("Failed {} {} not told: neither chatops.slack.ops-channel nor chatops.slack.alert-channel is set",
+                    what, deadLetterId);
             return;
         }
         try {
@@ -69,7 +77,7 @@ public class AlertFailures implements FailureNotice {
                             .text(com.slack.api.model.block.composition.MarkdownTextObject.builder().text(text).build())
                             .build())));
         } catch (RuntimeException e) {
-            LOG.warn("Could not tell {} that alert delivery {} failed: {}", target, deadLetterId,
+            LOG.warn("Could not tell {} that {} {} failed: {}", target, what, deadLetterId,
                     Secrets.mask(String.valueOf(e.getMessage())));
         }
     }

@@ -20,12 +20,17 @@ public record AlertsProperties(
         @DefaultValue("5m") Duration groupInterval,
         @DefaultValue("5") @Min(1) int groupThreshold) {
 
+    /** Shorter is a number written without its unit ({@code 30} is 30 ms): no grouping at all. */
+    private static final Duration AT_LEAST = Duration.ofSeconds(1);
+
     public AlertsProperties {
-        if (groupWait == null || groupWait.isNegative() || groupWait.isZero()) {
-            throw new IllegalArgumentException("chatops.alerts.group-wait must be a positive duration, e.g. 30s");
+        if (groupWait == null || groupWait.compareTo(AT_LEAST) < 0) {
+            throw new IllegalArgumentException("chatops.alerts.group-wait is " + groupWait
+                    + ": must be at least 1s, e.g. 30s (a number without a unit is milliseconds)");
         }
-        if (groupInterval == null || groupInterval.isNegative() || groupInterval.isZero()) {
-            throw new IllegalArgumentException("chatops.alerts.group-interval must be a positive duration, e.g. 5m");
+        if (groupInterval == null || groupInterval.compareTo(AT_LEAST) < 0) {
+            throw new IllegalArgumentException("chatops.alerts.group-interval is " + groupInterval
+                    + ": must be at least 1s, e.g. 5m (a number without a unit is milliseconds)");
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.chatopshub.cloudwatch;
 
+import io.chatopshub.alerts.AlertFailures;
 import io.chatopshub.system.IntegrationStatus;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +21,12 @@ class CloudwatchConfiguration {
     @Bean
     CloudwatchInbound cloudwatchInbound(SnsMessageVerifier snsMessageVerifier) {
         return new CloudwatchInbound(snsMessageVerifier);
+    }
+
+    /** A subscription that could not be confirmed is told in the ops channel, like an alert that could not be delivered. */
+    @Bean
+    SubscriptionFailures snsSubscriptionFailures(ObjectProvider<AlertFailures> alertFailures) {
+        return new SubscriptionFailures(alertFailures);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.chatopshub.dedup;
 
 import io.chatopshub.system.IntegrationStatus;
+import io.chatopshub.system.InvalidConfigurationException;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -94,8 +95,8 @@ class DynamoDbStoreConfiguration {
         try {
             return DefaultAwsRegionProviderChain.builder().build().getRegion();
         } catch (SdkClientException e) {
-            throw new IllegalStateException("chatops.dedup.store=dynamodb needs an AWS region: set "
-                    + "chatops.aws.region (CHATOPS_AWS_REGION) or AWS_REGION", e);
+            throw new InvalidConfigurationException("chatops.dedup.store=dynamodb needs an AWS region: set "
+                    + "chatops.aws.region (CHATOPS_AWS_REGION) or AWS_REGION");
         }
     }
 }

@@ -3,6 +3,8 @@ package io.chatopshub.system;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +36,7 @@ import io.chatopshub.dedup.DedupProperties;
  * The mistakes Spring's binding cannot see, checked on the environment before any bean exists:
  * a missing Slack signing secret (the hub would answer READY and refuse every Slack request), a
  * numbered list with a gap (Spring silently drops {@code CHATOPS_GITLAB_DEPLOY_TARGETS_1_*} when
- * there is no {@code _0_}), a dedup store nobody provides (otherwise a bean-wiring error far from
+ * there is no {@code _0_}), a data directory that is a file or cannot be written, a dedup store nobody provides (otherwise a bean-wiring error far from
  * the key), a routes pattern that matches no file and a route id the hub can never call. Each
  * throws {@link InvalidConfigurationException}, which {@link ConfigurationFailureAnalyzer} turns
  * into one line.
@@ -80,7 +82,10 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
     static void check(ConfigurableEnvironment environment) {
         Binder binder = Binder.get(environment);
         checkSlack(binder);
+        checkDataDir(binder);
         binder.bind("chatops.dedup.store", DedupProperties.Store.class);
+        // read by logback-spring.xml, which cannot refuse a value: a word that is not a boolean would leave JSON off
+        binder.bind("chatops.logging.json", Boolean.class);
         checkListsHaveNoGaps(environment);
         checkRoutes(binder);
     }
@@ -95,6 +100,27 @@ public class ConfigurationCheck implements ApplicationContextInitializer<Configu
                     + "expected the Signing Secret of the Slack app (Basic Information), "
                     + "or chatops.slack.app-token to take Slack over Socket Mode only, "
                     + "or chatops.slack.enabled=false to run without Slack");
+        }
+    }
+
+    /**
+     * The data directory holds the broker's journal and the stores: one that is a file, cannot be
+     * created or is not writable would otherwise fail deep inside whichever of them opens it first.
+     */
+    static void checkDataDir(Binder binder) {
+        Path dir = binder.bind("chatops.data-dir", Path.class).orElse(Path.of("./data"));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidConfigurationException("chatops.data-dir is '" + dir + "': expected a directory, not a file");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw new InvalidConfigurationException("chatops.data-dir is '" + dir + "': the directory cannot be created ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new InvalidConfigurationException("chatops.data-dir is '" + dir + "': the directory is not writable by "
+                    + "the user the hub runs as");
         }
     }
 

@@ -26,6 +26,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+
 /**
  * Turns a configuration mistake into the one line an operator needs (the key, or file and line,
  * and what is expected there) instead of Spring's generic binding report or a 60-frame stack
@@ -74,7 +76,22 @@ public class ConfigurationFailureAnalyzer implements FailureAnalyzer {
         if (bind != null) {
             return bindError(bind, environment);
         }
+        SdkClientException aws = find(failure, SdkClientException.class);
+        if (aws != null && String.valueOf(aws.getMessage()).startsWith("Unable to load region") && fromAwsConfigImport(aws)) {
+            return "spring.cloud.aws.region.static (AWS_REGION) is not set: the aws-secretsmanager: import of "
+                    + "spring.config.import needs the AWS region of the secret";
+        }
         return null;
+    }
+
+    /** Spring Cloud AWS resolving a {@code spring.config.import} location (Secrets Manager, Parameter Store). */
+    private static boolean fromAwsConfigImport(Throwable failure) {
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            if (frame.getClassName().startsWith("io.awspring.cloud.autoconfigure.config.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String bindError(BindException bind, Environment environment) {

@@ -3,6 +3,7 @@ package io.chatopshub.system;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -19,8 +20,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("chatops")
-public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotNull @DefaultValue Http http,
-        @NotNull @DefaultValue Broker broker) {
+public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @Valid @NotNull @DefaultValue Http http,
+        @Valid @NotNull @DefaultValue Broker broker) {
 
     /**
      * The inbound edge's limits on a request body.

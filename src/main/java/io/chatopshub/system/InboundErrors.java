@@ -78,6 +78,11 @@ public class InboundErrors {
                 // line per request, without the broker's stack trace
                 LOG.warn("route {} could not accept delivery {}: the broker refused it, its journal disk or memory"
                         + " is full ({})", exchange.getFromRouteId(), deliveryId, Secrets.mask(String.valueOf(failure)));
+            } else if (failure instanceof TransientFailureException) {
+                // a service the check needs did not answer (an SNS certificate host, DynamoDB): an outage
+                // outside the hub that the sender's retry outlives, one line per request
+                LOG.warn("route {} could not accept delivery {} right now, the sender will retry: {}",
+                        exchange.getFromRouteId(), deliveryId, Secrets.mask(String.valueOf(failure.getMessage())));
             } else {
                 LOG.error("route {} could not accept delivery {}: {}", exchange.getFromRouteId(), deliveryId,
                         Secrets.mask(String.valueOf(failure)), failure);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -38,8 +40,12 @@ public class MaskingLogEncoder extends EncoderBase<ILoggingEvent> {
     private Charset charset = StandardCharsets.UTF_8;
     private Encoder<ILoggingEvent> delegate;
 
-    public void setJson(boolean json) {
-        this.json = json;
+    /**
+     * {@code chatops.logging.json} as written: Spring reads {@code true}, {@code on}, {@code yes} and
+     * {@code 1} as true (logback's own conversion only {@code true}, and left JSON off for the others).
+     */
+    public void setJson(String json) {
+        this.json = json != null && Set.of("true", "on", "yes", "1").contains(json.trim().toLowerCase(Locale.ROOT));
     }
 
     public void setFormat(String format) {

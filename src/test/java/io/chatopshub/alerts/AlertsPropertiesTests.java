@@ -26,6 +26,19 @@ class AlertsPropertiesTests {
     }
 
     @Test
+    void aGroupWaitWithoutUnitIsRefusedNotTakenAsMilliseconds() {
+        runner.withPropertyValues("chatops.alerts.group-wait=30").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessage("chatops.alerts.group-wait is PT0.03S: must be "
+                    + "at least 1s, e.g. 30s (a number without a unit is milliseconds)");
+        });
+        runner.withPropertyValues("chatops.alerts.group-interval=300").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageStartingWith("chatops.alerts.group-interval is PT0.3S");
+        });
+    }
+
+    @Test
     void thresholdBelowOneFailsStartup() {
         runner.withPropertyValues("chatops.alerts.group-threshold=0").run(context -> {
             assertThat(context).hasFailed();

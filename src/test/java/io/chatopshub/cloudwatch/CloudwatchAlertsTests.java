@@ -27,6 +27,9 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** SNS deliveries of CloudWatch alarms through the HTTP endpoint, signed like SNS signs them. */
@@ -228,6 +231,52 @@ class CloudwatchAlertsTests extends AlertsHubTest {
         snsApi.verify(3, getRequestedFor(urlPathEqualTo("/")));
         assertThat(slackApi.getAllServeEvents()).isEmpty();
         assertThat(backlogApi.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aSubscriptionSnsRefusesToConfirmIsToldOnceInTheOpsChannel() throws Exception {
+        String token = "0a1b2c3d4e5f60718293a4b5c6d7e8f900000403";
+        snsApi.stubFor(get(urlPathEqualTo("/")).withQueryParam("Action", equalTo("ConfirmSubscription"))
+                .withQueryParam("Token", equalTo(token)).atPriority(1)
+                .willReturn(aResponse().withStatus(403).withBody("<ErrorResponse><Error><Code>AuthorizationError</Code>"
+                        + "</Error></ErrorResponse>")));
+
+        var confirmation = signer.signed(confirmation("165545c9-0000-4000-8000-000000000403", token), "2", certUrl());
+        assertThat(postSns(confirmation, Map.of()).statusCode()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> opsMessages().size() == 1);
+        String text = opsMessages().get(0).get("text");
+        assertThat(text).startsWith(":no_entry: The SNS subscription to `" + TOPIC + "` could not be confirmed: SNS sends"
+                        + " this topic's CloudWatch alarms nowhere until it is.\n*Why:* ")
+                .contains("HTTP 403").contains("*Dead-letter id:* `DLQ-");
+        awaitHubSettled();
+        assertThat(opsMessages()).hasSize(1);
+        snsApi.verify(1, getRequestedFor(urlPathEqualTo("/")).withQueryParam("Token", equalTo(token)));
+    }
+
+    private static List<Map<String, String>> opsMessages() {
+        return slack("chat.postMessage", f -> f.getOrDefault("text", "").startsWith(":no_entry: The SNS subscription"));
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aCertificateHostThatDoesNotAnswerIsA503WithOneWarningLine(CapturedOutput output) throws Exception {
+        String path = "/SimpleNotificationService-0000000000000000000000000000503.pem";
+        snsApi.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withStatus(503)));
+        var alarm = signer.signed(notification("0f6c7c1e-0000-4000-8000-000000000503", "alarm-alarm.json", "cert-503"), "2",
+                snsApi.baseUrl() + path);
+
+        var answer = postSns(alarm, Map.of());
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body()).contains("\"error\":\"unavailable\"");
+        List<String> lines = output.getAll().lines().dropWhile(l -> !l.contains("could not accept delivery")).toList();
+        assertThat(lines).as("the line about the refused delivery").isNotEmpty();
+        assertThat(lines.get(0)).contains(" WARN ", "route cloudwatch-receive-sns", "SNS signing certificate",
+                "answered HTTP 503");
+        // a stack trace is written with its line, in the same event
+        assertThat(lines.stream().skip(1).findFirst().orElse("")).as("no stack trace after it")
+                .doesNotStartWith("\t").doesNotStartWith("io.chatopshub");
     }
 
     @Test

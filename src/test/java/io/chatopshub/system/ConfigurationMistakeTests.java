@@ -2,6 +2,7 @@ package io.chatopshub.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,6 +89,19 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aJsonLoggingSwitchThatIsNotABooleanNamesTheKey(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_LOGGING_JSON", "ecs")))
+                .isEqualTo("chatops.logging.json is 'ecs' (from CHATOPS_LOGGING_JSON): expected true or false");
+    }
+
+    @Test
+    void aDataDirThatIsAFileNamesTheKey(CapturedOutput output) throws IOException {
+        Path file = Files.createTempFile(Path.of("target"), "data-dir-", ".txt");
+        assertThat(startupFailure(output, Map.of(), "chatops.data-dir=" + file))
+                .isEqualTo("chatops.data-dir is '" + file + "': expected a directory, not a file");
+    }
+
+    @Test
     void aDeployTargetListWithAGapIsRefused(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_GITLAB_DEPLOY_TARGETS_1_CHANNEL", "C0DEV",
                 "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT", "web", "CHATOPS_GITLAB_DEPLOY_TARGETS_1_PROJECT_ID", "1234")))
@@ -123,6 +137,55 @@ class ConfigurationMistakeTests {
     void aMalformedChannelIdNamesTheKey(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of(), "chatops.slack.alert-channel=#alerts"))
                 .isEqualTo("chatops.slack.alert-channel is '#alerts': must be a Slack channel id such as C0123456 (not a #name)");
+    }
+
+    @Test
+    void aSendTimeoutWithoutUnitIsRefusedNotTakenAsMilliseconds(CapturedOutput output) {
+        // "5" is 5 ms: every durable write would time out and every webhook be answered 503
+        assertThat(startupFailure(output, Map.of("CHATOPS_BROKER_SEND_TIMEOUT", "5")))
+                .startsWith("chatops.broker.send-timeout is 'PT0.005S': must be");
+    }
+
+    @Test
+    void aDiskUsageOverAHundredPercentIsRefused(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_BROKER_MAX_DISK_USAGE", "150")))
+                .startsWith("chatops.broker.max-disk-usage is '150': must be less than or equal to 100");
+    }
+
+    @Test
+    void aBodyTimeoutOfZeroIsRefused(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_HTTP_BODY_TIMEOUT", "0")))
+                .startsWith("chatops.http.body-timeout is 'PT0S': must be");
+    }
+
+    @Test
+    void theDynamodbStoreWithoutARegionNamesTheKey(CapturedOutput output) throws IOException {
+        String line = withoutAnAwsRegion(() -> startupFailure(output, Map.of("CHATOPS_DEDUP_STORE", "dynamodb")));
+        assertThat(line).isEqualTo("chatops.dedup.store=dynamodb needs an AWS region: set chatops.aws.region "
+                + "(CHATOPS_AWS_REGION) or AWS_REGION");
+    }
+
+    @Test
+    void aSecretsManagerImportWithoutARegionNamesTheKey(CapturedOutput output) throws IOException {
+        String line = withoutAnAwsRegion(() -> startupFailure(output, Map.of(),
+                "spring.config.import=optional:aws-secretsmanager:chatops/hub"));
+        assertThat(line).isEqualTo("spring.cloud.aws.region.static (AWS_REGION) is not set: the aws-secretsmanager: "
+                + "import of spring.config.import needs the AWS region of the secret");
+    }
+
+    /** Runs {@code start} where the AWS SDK finds no region: none in the environment, no profile file, no instance metadata. */
+    private static String withoutAnAwsRegion(java.util.function.Supplier<String> start) throws IOException {
+        assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null,
+                "no AWS region in the environment");
+        Path noFile = Files.createTempDirectory(Path.of("target"), "no-aws-").resolve("config");
+        Map<String, String> sdk = Map.of("aws.configFile", noFile.toString(), "aws.sharedCredentialsFile", noFile.toString(),
+                "aws.disableEc2Metadata", "true");
+        sdk.forEach(System::setProperty);
+        try {
+            return start.get();
+        } finally {
+            sdk.keySet().forEach(System::clearProperty);
+        }
     }
 
     @Test

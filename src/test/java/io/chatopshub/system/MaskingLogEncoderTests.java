@@ -67,10 +67,26 @@ class MaskingLogEncoderTests {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "TRUE", "on", "yes", "1"})
+    void jsonIsOnForEveryWordSpringReadsAsTrue(String value) throws Exception {
+        context.putObject(Environment.class.getName(), new MockEnvironment().withProperty("spring.application.name", "chatops-hub"));
+        var encoder = new MaskingLogEncoder();
+        encoder.setContext(context);
+        encoder.setJson(value);
+        encoder.setPattern("%level %maskedMsg%n%maskedEx");
+        encoder.start();
+
+        String line = new String(encoder.encode(event()), StandardCharsets.UTF_8);
+
+        assertThat(new ObjectMapper().readTree(line).path("message").asText())
+                .isEqualTo("posting with xoxb-*** to hooks.slack.com/services/***");
+    }
+
     private MaskingLogEncoder encoder(boolean json, String format) {
         var encoder = new MaskingLogEncoder();
         encoder.setContext(context);
-        encoder.setJson(json);
+        encoder.setJson(String.valueOf(json));
         if (format != null) {
             encoder.setFormat(format);
         }
