@@ -1,12 +1,11 @@
 package io.chatopshub.cloudwatch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatopshub.alerts.AlertFailures;
 import io.chatopshub.alerts.AlertHeaders;
 import io.chatopshub.slack.Mrkdwn;
+import io.chatopshub.system.BadRequestException;
 import io.chatopshub.system.FailureNotice;
+import io.chatopshub.system.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,8 +17,6 @@ import org.springframework.beans.factory.ObjectProvider;
  * to show for it.
  */
 class SubscriptionFailures implements FailureNotice {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ObjectProvider<AlertFailures> ops;
 
@@ -55,10 +52,8 @@ class SubscriptionFailures implements FailureNotice {
             return topic;
         }
         try {
-            JsonNode root = MAPPER.readTree(exchange.getIn().getBody(String.class));
-            JsonNode arn = root == null ? null : root.get("TopicArn");
-            return arn != null && arn.isTextual() ? arn.textValue() : null;
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return Json.text(Json.readObject(exchange.getIn().getBody(String.class)), "TopicArn");
+        } catch (BadRequestException e) {
             return null;
         }
     }
