@@ -1,5 +1,6 @@
 package io.chatopshub.automation;
 
+import io.chatopshub.system.HttpUrls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -239,8 +240,7 @@ public record AzureProperties(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + key + " '" + value + "' is not a URL");
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
+        if (!HttpUrls.isHttp(uri)) {
             throw new IllegalArgumentException(PREFIX + key + " '" + value + "' must be an http:// or https:// URL");
         }
         return trimmed;

@@ -1,5 +1,6 @@
 package io.chatopshub.backlog;
 
+import io.chatopshub.system.HttpUrls;
 import io.chatopshub.system.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,8 +31,7 @@ public record BacklogProperties(String url, String apiKey, Long projectId, Long 
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("chatops.backlog.url is not a URL: " + e.getMessage());
             }
-            if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null
-                    || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+            if (!HttpUrls.isHttp(uri) || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
                 throw new IllegalArgumentException(
                         "chatops.backlog.url must be a plain http(s) base URL such as https://SPACE.backlog.com");
             }

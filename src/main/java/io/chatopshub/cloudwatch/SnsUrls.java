@@ -1,8 +1,8 @@
 package io.chatopshub.cloudwatch;
 
+import io.chatopshub.system.HttpUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -46,11 +46,7 @@ final class SnsUrls {
         } catch (URISyntaxException e) {
             return null;
         }
-        if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null || uri.getRawUserInfo() != null
-                || uri.getRawFragment() != null) {
-            return null;
-        }
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        return scheme.equals("https") || scheme.equals("http") ? uri : null;
+        return HttpUrls.isHttp(uri) && !uri.isOpaque() && uri.getRawUserInfo() == null && uri.getRawFragment() == null
+                ? uri : null;
     }
 }

@@ -1,6 +1,6 @@
 package io.chatopshub.dedup;
 
-import jakarta.validation.constraints.AssertTrue;
+import io.chatopshub.system.HttpUrls;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,11 +22,11 @@ public record AwsProperties(
         String region,
         URI endpoint) {
 
-    @AssertTrue(message = "chatops.aws.endpoint must be an absolute http:// or https:// URL with a host")
-    boolean isEndpointUsable() {
-        return endpoint == null
-                || (("http".equalsIgnoreCase(endpoint.getScheme()) || "https".equalsIgnoreCase(endpoint.getScheme()))
-                        && endpoint.getHost() != null);
+    public AwsProperties {
+        if (endpoint != null && !HttpUrls.isHttp(endpoint)) {
+            throw new IllegalArgumentException("chatops.aws.endpoint is '" + endpoint
+                    + "': expected an absolute http:// or https:// URL with a host, such as http://127.0.0.1:4567");
+        }
     }
 
     boolean hasRegion() {

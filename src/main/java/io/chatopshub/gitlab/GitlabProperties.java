@@ -1,5 +1,6 @@
 package io.chatopshub.gitlab;
 
+import io.chatopshub.system.HttpUrls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -239,9 +240,7 @@ public record GitlabProperties(
         } catch (IllegalArgumentException e) {
             throw invalid("url must be an absolute http(s) URL such as https://gitlab.com, not '" + url + "'");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                || uri.getQuery() != null || uri.getFragment() != null) {
+        if (!HttpUrls.isHttp(uri) || uri.getQuery() != null || uri.getFragment() != null) {
             throw invalid("url must be an absolute http(s) URL such as https://gitlab.com, not '" + url + "'");
         }
     }

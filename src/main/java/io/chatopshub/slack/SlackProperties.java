@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.chatopshub.system.HttpUrls;
+
 /**
  * Slack credentials and endpoints. Without a signing secret the /slack endpoints refuse every
  * request; without a bot token every Web API call is logged as DRY-RUN.
@@ -24,6 +26,10 @@ public record SlackProperties(
         String webhookUrl) {
 
     public SlackProperties {
+        if (url != null && !HttpUrls.isHttp(url)) {
+            throw new IllegalArgumentException("chatops.slack.url is '" + url + "': expected an absolute http(s) URL such as "
+                    + "https://slack.com (the Web API's methods are called under its /api/)");
+        }
         // the two tokens of a Socket Mode app are easily swapped; with an app-level token every Web API call fails
         if (botToken != null && botToken.strip().startsWith("xapp-")) {
             throw new IllegalArgumentException("chatops.slack.bot-token is an app-level token (xapp-…): expected the "

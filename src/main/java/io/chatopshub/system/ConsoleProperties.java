@@ -46,8 +46,7 @@ record ConsoleProperties(
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        if (uri == null || uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
+        if (!HttpUrls.isHttp(uri) || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
             throw new IllegalArgumentException("chatops.console.allowed-origins: '" + value
                     + "' is not an origin (scheme://host[:port], no path)");
         }

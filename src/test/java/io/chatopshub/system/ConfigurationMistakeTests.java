@@ -89,6 +89,20 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aSlackUrlWithoutSchemeStopsStartupNamingTheKey(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_SLACK_URL", "slack.com")))
+                .isEqualTo("chatops.slack.url is 'slack.com': expected an absolute http(s) URL such as https://slack.com "
+                        + "(the Web API's methods are called under its /api/)");
+    }
+
+    @Test
+    void anAwsEndpointWithoutSchemeStopsStartupNamingTheKeyItself(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_AWS_ENDPOINT", "localhost:8000")))
+                .isEqualTo("chatops.aws.endpoint is 'localhost:8000': expected an absolute http:// or https:// URL with a "
+                        + "host, such as http://127.0.0.1:4567");
+    }
+
+    @Test
     void aJsonLoggingSwitchThatIsNotABooleanNamesTheKey(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_LOGGING_JSON", "ecs")))
                 .isEqualTo("chatops.logging.json is 'ecs' (from CHATOPS_LOGGING_JSON): expected true or false");
