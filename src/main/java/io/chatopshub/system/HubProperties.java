@@ -40,6 +40,16 @@ public record HubProperties(@NotNull @DefaultValue("./data") Path dataDir, @Vali
     public record Http(@NotNull @DefaultValue("1MB") DataSize maxBodySize,
             @NotNull @DurationMin(millis = 1) @DefaultValue("10s") Duration bodyTimeout,
             @DefaultValue("false") boolean nonBlockingReads, @DefaultValue("true") boolean virtualThreads) {
+
+        /** Smaller refuses every request: a signed Slack event alone is larger. */
+        static final DataSize SMALLEST_BODY_LIMIT = DataSize.ofKilobytes(1);
+
+        public Http {
+            if (maxBodySize != null && maxBodySize.compareTo(SMALLEST_BODY_LIMIT) < 0) {
+                throw new IllegalArgumentException("chatops.http.max-body-size is " + maxBodySize.toBytes()
+                        + " bytes: expected at least 1KB, such as 1MB (a number without a unit is bytes)");
+            }
+        }
     }
 
     /**

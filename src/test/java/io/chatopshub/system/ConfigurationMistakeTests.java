@@ -103,6 +103,13 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aBodyLimitWrittenWithoutItsUnitStopsStartupInsteadOfRefusingEveryRequest(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_HTTP_MAX_BODY_SIZE", "2")))
+                .isEqualTo("chatops.http.max-body-size is 2 bytes: expected at least 1KB, such as 1MB (a number without a "
+                        + "unit is bytes)");
+    }
+
+    @Test
     void aJsonLoggingSwitchThatIsNotABooleanNamesTheKey(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_LOGGING_JSON", "ecs")))
                 .isEqualTo("chatops.logging.json is 'ecs' (from CHATOPS_LOGGING_JSON): expected true or false");
