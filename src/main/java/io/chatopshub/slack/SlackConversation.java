@@ -58,7 +58,7 @@ public class SlackConversation {
         Message in = exchange.getIn();
         in.setBody(event);
         String kind = event.fromBot() ? "ignore"
-                : "app_home_opened".equals(event.type()) ? "home"
+                : event.isHomeTabOpened() ? "home"
                 : event.isMention() ? "mention" : event.isDirectMessage() ? "dm" : "ignore";
         in.setHeader(EVENT_KIND, kind);
         in.setHeader(SlackHeaders.TEAM_ID, event.teamId());

@@ -65,6 +65,15 @@ public record SlackEvent(String eventId, String teamId, String type, String subt
                 && (subtype == null || "file_share".equals(subtype));
     }
 
+    /**
+     * The hub's Home tab opened. {@code app_home_opened} also comes when a person opens the
+     * Messages tab of their conversation with the hub ({@code "tab":"messages"}): nothing to publish
+     * then (and an app without the Home tab would have every such publish refused).
+     */
+    public boolean isHomeTabOpened() {
+        return "app_home_opened".equals(type) && !"messages".equals(Json.text(raw.path("event"), "tab"));
+    }
+
     /** A person's mention or direct message: what the hub answers, in the event's channel. */
     public boolean isAnswered() {
         return !fromBot() && (isMention() || isDirectMessage());

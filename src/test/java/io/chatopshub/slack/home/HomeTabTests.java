@@ -141,6 +141,17 @@ class HomeTabTests extends HubIntegrationTest {
                 ]}"""));
     }
 
+    @Test
+    void openingTheMessagesTabPublishesNothing() throws Exception {
+        String event = "{\"type\":\"app_home_opened\",\"user\":\"U0MSGTAB\",\"channel\":\"D0HOME\",\"tab\":\"messages\","
+                + "\"event_ts\":\"1700000010.000100\"}";
+        assertThat(postSlackEvent(eventCallback("Ev0MSGTAB", event)).statusCode()).isEqualTo(200);
+        awaitQueuesSettled("chatops.slack.events");
+        assertThat(published("U0MSGTAB")).isEmpty();
+
+        assertThat(openHomeTab("Ev0MSGTAB2", "U0MSGTAB").path("type").asText()).isEqualTo("home");
+    }
+
     /** Sends app_home_opened for {@code user} and returns the view published for them. */
     private JsonNode openHomeTab(String eventId, String user) throws Exception {
         String event = "{\"type\":\"app_home_opened\",\"user\":\"" + user + "\",\"channel\":\"D0HOME\",\"tab\":\"home\","
