@@ -3,6 +3,7 @@ package io.chatopshub.slack.socket;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +62,10 @@ final class SocketConnection {
     private int failures;
     private long nextAttemptAtNanos;
     private volatile boolean closed;
+    /** Why the latest attempt to open, or the open connection, failed; null once Slack said hello. */
+    private volatile String lastFailure;
+    /** When Slack last said hello on this connection; null before the first. */
+    private volatile Instant lastHelloAt;
 
     SocketConnection(int number, Slack slack, String appToken, SocketModeProperties.Socket settings,
                      SlackEnvelopeSink sink, ScheduledExecutorService supervisor, Executor workers) {
@@ -91,6 +96,7 @@ final class SocketConnection {
                     failures = 0;
                     return;
                 }
+                lastFailure = "the connection was lost (closed, or no answer to a ping)";
                 LOG.warn("Socket Mode connection {} was lost; opening a new one", number);
             }
         }
@@ -121,6 +127,7 @@ final class SocketConnection {
 
     private void failed(String why, long now) {
         failures++;
+        lastFailure = why;
         Duration wait = backoff(failures);
         nextAttemptAtNanos = now + wait.toNanos();
         LOG.warn("Socket Mode connection {} could not be opened ({}); next attempt in {} ms", number, why,
@@ -149,6 +156,8 @@ final class SocketConnection {
     private void hello(JsonNode message) {
         helloForAttempt = attempts;
         awaitingHello = false;
+        lastFailure = null;
+        lastHelloAt = Instant.now();
         LOG.info("Socket Mode connection {} is open (Slack reports {} connections for this app)", number,
                 message.path("num_connections").asText("?"));
     }
@@ -159,6 +168,16 @@ final class SocketConnection {
             current = client;
         }
         return current != null && helloForAttempt >= attempts && current.verifyConnection();
+    }
+
+    /** Why this connection is not open, when its latest attempt failed; null otherwise. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    /** When Slack last said hello on this connection, or null. */
+    Instant lastHelloAt() {
+        return lastHelloAt;
     }
 
     void close() {

@@ -6,7 +6,10 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.util.http.SlackHttpClient;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +33,9 @@ class SocketModeConfiguration {
 
     @Bean
     SocketModeConnections slackSocketConnections(SocketModeProperties properties, SlackProperties slack,
-                                                 SlackEnvelopeSink sink) {
-        return new SocketModeConnections(properties, () -> socketModeSlack(slack), sink);
+                                                 SlackEnvelopeSink sink, ObjectProvider<HealthContributorRegistry> health,
+                                                 ObjectProvider<MeterRegistry> meters) {
+        return new SocketModeConnections(properties, () -> socketModeSlack(slack), sink, health, meters);
     }
 
     /** apps.connections.open goes to chatops.slack.url, like every other Web API call. */

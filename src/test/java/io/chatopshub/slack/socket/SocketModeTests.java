@@ -25,7 +25,11 @@ import org.java_websocket.WebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -62,6 +66,10 @@ class SocketModeTests extends HubIntegrationTest {
     ConnectionFactory connectionFactory;
     @Autowired
     SocketModeConnections connections;
+    @Autowired
+    HealthEndpoint healthEndpoint;
+    @Autowired
+    MeterRegistry meters;
     @Autowired
     @Qualifier("slackStatus")
     IntegrationStatus slackStatus;
@@ -208,6 +216,34 @@ class SocketModeTests extends HubIntegrationTest {
                 && slackSocket.open.size() == 2 && connections.openConnections() == 2);
         assertThat(slackSocket.open).doesNotContain(lost);
         sendOnEveryConnectionAndExpectAcks("Ev0SOCK6");
+    }
+
+    @Test
+    void whileSlackRefusesTheAppTokenHealthSaysWhyAndTheGaugeCountsNoConnection() {
+        assertThat(socketHealth().getStatus()).isEqualTo(Status.UP);
+        assertThat(socketHealth().getDetails()).containsEntry("open", 2L).containsEntry("connections", 2);
+        assertThat(meters.get("chatops.slack.socket.connections.open").gauge().value()).isEqualTo(2.0);
+
+        var refused = slackApi.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/api/apps.connections.open"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":false,\"error\":\"invalid_auth\"}")));
+        try {
+            List.copyOf(slackSocket.open).forEach(socket -> socket.closeConnection(1006, "token revoked"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> socketHealth().getStatus().equals(Status.DOWN));
+            assertThat(socketHealth().getDetails()).containsEntry("open", 0L).containsKey("lastOpenAt");
+            assertThat(socketHealth().getDetails().get("reason").toString()).contains("invalid_auth");
+            assertThat(meters.get("chatops.slack.socket.connections.open").gauge().value()).isEqualTo(0.0);
+            assertThat(healthEndpoint.healthForPath("readiness").getStatus()).as("readiness is about HTTP requests")
+                    .isEqualTo(Status.UP);
+        } finally {
+            slackApi.removeStub(refused);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> socketHealth().getStatus().equals(Status.UP));
+        assertThat(socketHealth().getDetails()).doesNotContainKey("reason");
+    }
+
+    private Health socketHealth() {
+        return (Health) healthEndpoint.healthForPath("socketMode");
     }
 
     private void sendOnEveryConnectionAndExpectAcks(String eventIdPrefix) throws InterruptedException {
