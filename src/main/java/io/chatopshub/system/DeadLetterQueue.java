@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.jmx.export.annotation.ManagedOperation;
 import org.springframework.jmx.export.annotation.ManagedOperationParameter;
 import org.springframework.jmx.export.annotation.ManagedResource;
@@ -211,27 +214,38 @@ public class DeadLetterQueue {
 
     @ManagedOperation(description = "Moves every parked message back to the queue it came from; returns how many")
     public int replayAll() {
-        return drain(null, true, "jmx");
+        return drain(null, true, jmxCaller());
     }
 
     @ManagedOperation(description = "Deletes every parked message; returns how many")
     public int purge() {
-        return drain(null, false, "jmx");
+        return drain(null, false, jmxCaller());
     }
 
     @ManagedOperation(description = "Moves one parked message (by the id list shows) back to its queue; returns 1, or 0 when not found")
     @ManagedOperationParameter(name = "id", description = "the DLQ-… reference or message id from list")
     public int replay(String id) {
-        return replay(id, "jmx");
+        return replay(id, jmxCaller());
     }
 
     @ManagedOperation(description = "Deletes one parked message (by the id list shows); returns 1, or 0 when not found")
     @ManagedOperationParameter(name = "id", description = "the DLQ-… reference or message id from list")
     public int purge(String id) {
-        return purge(id, "jmx");
+        return purge(id, jmxCaller());
     }
 
-    /** Replays one entry; {@code by} (a Slack user id, {@code jmx}) is recorded on the message and logged. */
+    /**
+     * Who called an operation over JMX: {@code jmx:<login>} for an operator logged in to the console
+     * (Jolokia runs the operation on the operator's own request), else {@code jmx} (a JMX client
+     * over RMI, which Spring Security does not see).
+     */
+    static String jmxCaller() {
+        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        return caller != null && caller.isAuthenticated() && !(caller instanceof AnonymousAuthenticationToken)
+                ? "jmx:" + caller.getName() : "jmx";
+    }
+
+    /** Replays one entry; {@code by} (a Slack user id, {@code jmx:<login>}) is recorded on the message and logged. */
     public int replay(String id, String by) {
         return drain(selectorFor(id), true, by);
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.jms.ConnectionFactory;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jms.core.JmsTemplate;
 
 import io.chatopshub.system.DeadLetterQueue;
 
@@ -32,6 +35,8 @@ class OperationsTests extends OperatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Autowired
+    ConnectionFactory connectionFactory;
     @Autowired
     DeadLetterQueue deadLetters;
 
@@ -156,6 +161,30 @@ class OperationsTests extends OperatorTest {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(get("/actuator/prometheus", true).body())
                 .containsPattern("chatops_dlq_depth\\{[^}]*} 1\\.0"));
         deadLetters.purge();
+    }
+
+    @Test
+    void aReplayFromTheConsoleRecordsTheOperatorWhoAskedForIt(CapturedOutput output) throws Exception {
+        String reference = deadLetters.park("chatops.test.replayed", "{\"work\":1}", Map.of(), "test: parked for a replay");
+        String dlq = JSON.readTree(get("/actuator/jolokia/search/io.chatopshub:type=DeadLetterQueue,*", true).body())
+                .path("value").get(0).asText();
+        String replay = "{\"type\":\"exec\",\"mbean\":\"" + dlq + "\",\"operation\":\"replay(java.lang.String)\","
+                + "\"arguments\":[\"" + reference + "\"]}";
+        String token = xsrfCookie(get("/actuator/jolokia/version", true)).orElseThrow();
+
+        var answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/jolokia"))
+                .header("Authorization", basicAuth()).header("Content-Type", "application/json")
+                .header("Cookie", "XSRF-TOKEN=" + token).header("X-XSRF-TOKEN", token)
+                .POST(HttpRequest.BodyPublishers.ofString(replay)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(JSON.readTree(answer.body()).path("value").asInt()).as(answer.body()).isEqualTo(1);
+        assertThat(output.getOut()).contains("replayed " + reference + " to chatops.test.replayed (from chatops.test.replayed) by jmx:"
+                + OPERATOR);
+        String replayedBy = new JmsTemplate(connectionFactory).browse("chatops.test.replayed", (session, browser) ->
+                browser.getEnumeration().hasMoreElements()
+                        ? ((jakarta.jms.Message) browser.getEnumeration().nextElement()).getStringProperty(DeadLetterQueue.REPLAYED_BY)
+                        : null);
+        assertThat(replayedBy).isEqualTo("jmx:" + OPERATOR);
     }
 
     @Test
