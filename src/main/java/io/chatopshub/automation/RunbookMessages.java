@@ -2,8 +2,6 @@ package io.chatopshub.automation;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -48,8 +46,6 @@ public final class RunbookMessages {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Gson GSON = GsonFactory.createSnakeCase();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter FALLBACK_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private RunbookMessages() {
     }
@@ -86,10 +82,10 @@ public final class RunbookMessages {
         }
         StringBuilder context = new StringBuilder("Job `").append(Mrkdwn.escape(request.jobName())).append('`');
         if (job.startTime() != null) {
-            context.append(" · started ").append(date(job.startTime()));
+            context.append(" · started ").append(Mrkdwn.date(job.startTime()));
         }
         if (job.endTime() != null) {
-            context.append(" · ended ").append(date(job.endTime()));
+            context.append(" · ended ").append(Mrkdwn.date(job.endTime()));
         }
         blocks.add(context(context.toString()));
         for (String note : notes) {
@@ -280,7 +276,7 @@ public final class RunbookMessages {
     private static String whoAndWhen(RunbookRequest request) {
         StringBuilder text = new StringBuilder("Requested by <@").append(Mrkdwn.escape(request.userId())).append('>');
         if (request.requestedAt() != null) {
-            text.append(' ').append(date(request.requestedAt()));
+            text.append(' ').append(Mrkdwn.date(request.requestedAt()));
         }
         Map<String, String> shown = ParameterMasking.mask(request.parameters());
         if (shown.isEmpty()) {
@@ -291,10 +287,6 @@ public final class RunbookMessages {
                     .collect(Collectors.joining(", ")));
         }
         return text.toString();
-    }
-
-    private static String date(Instant instant) {
-        return "<!date^" + instant.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK_TIME.format(instant) + ">";
     }
 
     static String humanDuration(Duration duration) {

@@ -1,5 +1,8 @@
 package io.chatopshub.slack;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
@@ -11,7 +14,19 @@ import java.util.Locale;
  */
 public final class Mrkdwn {
 
+    /** What a client that cannot format a date shows instead, to the minute. */
+    private static final DateTimeFormatter FALLBACK_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
     private Mrkdwn() {
+    }
+
+    /**
+     * A moment Slack shows in each reader's own time zone ({@code <!date^…>}: "Yesterday 14:05"),
+     * with the UTC minute as the fallback text.
+     */
+    public static String date(Instant instant) {
+        return "<!date^" + instant.getEpochSecond() + "^{date_short_pretty} {time}|" + FALLBACK_TIME.format(instant) + ">";
     }
 
     /** {@code text} with Slack's three control characters escaped; null becomes empty. */

@@ -177,7 +177,7 @@ public class HomeTab {
         }
         try {
             Instant at = Instant.parse(time.toString());
-            return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + at + "> ";
+            return Mrkdwn.date(at) + " ";
         } catch (DateTimeParseException e) {
             return "";
         }

@@ -169,7 +169,8 @@ class HomeTabTests extends HubIntegrationTest {
 
     private static String date(Map<String, Object> auditEntry) {
         Instant at = Instant.parse(auditEntry.get("time").toString());
-        return "• <!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + at + ">";
+        return "• <!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC).format(at) + ">";
     }
 
     private static AutomationJob job(String name, JobStatus status) {
