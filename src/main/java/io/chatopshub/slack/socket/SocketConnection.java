@@ -158,8 +158,9 @@ final class SocketConnection {
         awaitingHello = false;
         lastFailure = null;
         lastHelloAt = Instant.now();
-        LOG.info("Socket Mode connection {} is open (Slack reports {} connections for this app)", number,
-                message.path("num_connections").asText("?"));
+        String count = message.path("num_connections").asText("?");
+        LOG.info("Socket Mode connection {} is open (Slack reports {} {} for this app)", number, count,
+                "1".equals(count) ? "connection" : "connections");
     }
 
     boolean isOpen() {
