@@ -30,6 +30,11 @@ public record SlackProperties(
             throw new IllegalArgumentException("chatops.slack.url is '" + url + "': expected an absolute http(s) URL such as "
                     + "https://slack.com (the Web API's methods are called under its /api/)");
         }
+        if (url != null && url.getPath() != null && url.getPath().replaceAll("/+$", "").endsWith("/api")) {
+            throw new IllegalArgumentException("chatops.slack.url is '" + url + "': expected the URL without /api, such as "
+                    + "https://slack.com (the hub adds /api/ itself: this one would call " + url.toString().replaceAll("/+$", "")
+                    + "/api/chat.postMessage)");
+        }
         // the two tokens of a Socket Mode app are easily swapped; with an app-level token every Web API call fails
         if (botToken != null && botToken.strip().startsWith("xapp-")) {
             throw new IllegalArgumentException("chatops.slack.bot-token is an app-level token (xapp-…): expected the "

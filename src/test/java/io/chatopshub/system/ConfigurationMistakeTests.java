@@ -96,6 +96,14 @@ class ConfigurationMistakeTests {
     }
 
     @Test
+    void aSlackUrlEndingInApiStopsStartupSayingWhatWouldBeCalled(CapturedOutput output) {
+        assertThat(startupFailure(output, Map.of("CHATOPS_SLACK_URL", "https://slack.com/api/")))
+                .isEqualTo("chatops.slack.url is 'https://slack.com/api/': expected the URL without /api, such as "
+                        + "https://slack.com (the hub adds /api/ itself: this one would call "
+                        + "https://slack.com/api/api/chat.postMessage)");
+    }
+
+    @Test
     void anAwsEndpointWithoutSchemeStopsStartupNamingTheKeyItself(CapturedOutput output) {
         assertThat(startupFailure(output, Map.of("CHATOPS_AWS_ENDPOINT", "localhost:8000")))
                 .isEqualTo("chatops.aws.endpoint is 'localhost:8000': expected an absolute http:// or https:// URL with a "
