@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -18,7 +16,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.logging.logback.StructuredLogEncoder;
+import org.springframework.core.convert.ConversionException;
 
 /**
  * The console encoder of {@code logback-spring.xml}: plain lines by default, or with
@@ -41,11 +41,19 @@ public class MaskingLogEncoder extends EncoderBase<ILoggingEvent> {
     private Encoder<ILoggingEvent> delegate;
 
     /**
-     * {@code chatops.logging.json} as written: Spring reads {@code true}, {@code on}, {@code yes} and
-     * {@code 1} as true (logback's own conversion only {@code true}, and left JSON off for the others).
+     * {@code chatops.logging.json} as written, read by the conversion Spring Boot binds settings with
+     * ({@code true}, {@code on}, {@code yes}, {@code 1}; logback's own conversion knows only {@code true},
+     * and left JSON off for the others). A word that is no boolean leaves JSON off here, and stops the
+     * start in {@link ConfigurationCheck}.
      */
     public void setJson(String json) {
-        this.json = json != null && Set.of("true", "on", "yes", "1").contains(json.trim().toLowerCase(Locale.ROOT));
+        Boolean on;
+        try {
+            on = ApplicationConversionService.getSharedInstance().convert(json, Boolean.class);
+        } catch (ConversionException notABoolean) {
+            on = false;
+        }
+        this.json = Boolean.TRUE.equals(on);
     }
 
     public void setFormat(String format) {
