@@ -73,8 +73,8 @@ public class SlackClient {
     private volatile OutboundMetrics metrics = OutboundMetrics.disabled();
 
     public SlackClient(SlackProperties properties, Clock clock, Duration channelSpacing) {
-        String base = properties.url().toString().replaceAll("/+$", "");
-        this.slack = SingletonSupplier.of(() -> newSlack(base));
+        String methodsUrlPrefix = properties.methodsUrlPrefix();
+        this.slack = SingletonSupplier.of(() -> newSlack(methodsUrlPrefix));
         this.botToken = properties.hasBotToken() ? properties.botToken() : null;
         this.clock = clock;
         this.channelSpacing = channelSpacing;
@@ -85,9 +85,9 @@ public class SlackClient {
      * the SDK's metrics threads (started even with statistics off) are not needed for the first answer,
      * and never in dry-run.
      */
-    private static Slack newSlack(String base) {
+    private static Slack newSlack(String methodsUrlPrefix) {
         var config = new SlackConfig();
-        config.setMethodsEndpointUrlPrefix(base + "/api/");
+        config.setMethodsEndpointUrlPrefix(methodsUrlPrefix);
         config.setPrettyResponseLoggingEnabled(false);
         config.setLibraryMaintainerMode(false);
         config.setStatsEnabled(false);

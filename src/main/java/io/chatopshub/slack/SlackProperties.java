@@ -32,14 +32,23 @@ public record SlackProperties(
         }
         if (url != null && url.getPath() != null && url.getPath().replaceAll("/+$", "").endsWith("/api")) {
             throw new IllegalArgumentException("chatops.slack.url is '" + url + "': expected the URL without /api, such as "
-                    + "https://slack.com (the hub adds /api/ itself: this one would call " + url.toString().replaceAll("/+$", "")
-                    + "/api/chat.postMessage)");
+                    + "https://slack.com (the hub adds /api/ itself: this one would call " + methodsUrlPrefix(url)
+                    + "chat.postMessage)");
         }
         // the two tokens of a Socket Mode app are easily swapped; with an app-level token every Web API call fails
         if (botToken != null && botToken.strip().startsWith("xapp-")) {
             throw new IllegalArgumentException("chatops.slack.bot-token is an app-level token (xapp-…): expected the "
                     + "Bot User OAuth Token xoxb-… (the xapp- token goes in chatops.slack.app-token)");
         }
+    }
+
+    /** Where the Web API's methods are: {@code url} without its trailing slashes, then {@code /api/}. */
+    public String methodsUrlPrefix() {
+        return methodsUrlPrefix(url);
+    }
+
+    private static String methodsUrlPrefix(URI url) {
+        return url.toString().replaceAll("/+$", "") + "/api/";
     }
 
     public boolean hasSigningSecret() {

@@ -582,14 +582,15 @@ public final class EarlyEdge implements AutoCloseable {
     private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf("chatops.early-edge.answered");
     /** From a request's first byte read until its answer is written: a connection the close must not cut. */
     private static final AttributeKey<Boolean> IN_EXCHANGE = AttributeKey.valueOf("chatops.early-edge.in-exchange");
-
-    private static boolean inExchange(Channel channel) {
-        return Boolean.TRUE.equals(channel.attr(IN_EXCHANGE).get());
-    }
     private static final AttributeKey<Boolean> CLOSE_AFTER_BODY = AttributeKey.valueOf("chatops.early-edge.close-after-body");
     /** How much of a refused body is read and dropped, and for how long, before its connection is closed anyway. */
     private static final long SWALLOW_LIMIT = 8L * 1024 * 1024;
     private static final Duration SWALLOW_TIME = Duration.ofSeconds(5);
+
+    /** Whether a request on {@code channel} has been read in part or whole and not yet answered. */
+    private static boolean inExchange(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(IN_EXCHANGE).get());
+    }
 
     /** Writes an answer; the connection is kept only when asked and the edge is not closing. */
     private void write(ChannelHandlerContext ctx, Response answer, boolean keepAlive) {

@@ -41,7 +41,7 @@ class SocketModeConfiguration {
     /** apps.connections.open goes to chatops.slack.url, like every other Web API call. */
     private static Slack socketModeSlack(SlackProperties properties) {
         var config = new SlackConfig();
-        config.setMethodsEndpointUrlPrefix(properties.url().toString().replaceAll("/+$", "") + "/api/");
+        config.setMethodsEndpointUrlPrefix(properties.methodsUrlPrefix());
         config.setPrettyResponseLoggingEnabled(false);
         config.setLibraryMaintainerMode(false);
         config.setStatsEnabled(false);

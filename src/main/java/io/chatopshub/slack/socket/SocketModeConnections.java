@@ -111,10 +111,7 @@ public class SocketModeConnections implements SmartLifecycle {
      * attempt has failed; UNKNOWN while the first connections are still being opened.
      */
     Health health() {
-        List<SocketConnection> current;
-        synchronized (this) {
-            current = List.copyOf(connections);
-        }
+        List<SocketConnection> current = current();
         long open = current.stream().filter(SocketConnection::isOpen).count();
         List<String> failures = current.stream().map(SocketConnection::lastFailure).filter(f -> f != null).distinct()
                 .map(Secrets::mask).toList();
@@ -133,11 +130,11 @@ public class SocketModeConnections implements SmartLifecycle {
 
     /** How many connections have said hello and answer pings right now. */
     public int openConnections() {
-        List<SocketConnection> current;
-        synchronized (this) {
-            current = List.copyOf(connections);
-        }
-        return (int) current.stream().filter(SocketConnection::isOpen).count();
+        return (int) current().stream().filter(SocketConnection::isOpen).count();
+    }
+
+    private synchronized List<SocketConnection> current() {
+        return List.copyOf(connections);
     }
 
     @Override
@@ -145,8 +142,6 @@ public class SocketModeConnections implements SmartLifecycle {
         running = false;
         if (supervisor != null) {
             health.ifAvailable(registry -> registry.unregisterContributor(HEALTH));
-        }
-        if (supervisor != null) {
             supervisor.shutdownNow();
             supervisor = null;
         }
